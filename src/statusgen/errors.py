@@ -1,0 +1,93 @@
+"""Problems found in content, and the exceptions that carry them to the user."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+
+class Severity(enum.IntEnum):
+    """How bad a problem is; the order is meaningful (higher is worse)."""
+
+    WARNING = 1
+    ERROR = 2
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the content, pinned to a place in a file.
+
+    ``line`` and ``column`` are 1-based; 0 means "the whole file".
+    """
+
+    file: str
+    line: int
+    column: int
+    message: str
+    hint: str = ""
+    severity: Severity = Severity.ERROR
+    source: str = ""
+
+    @property
+    def location(self) -> str:
+        if self.line:
+            return f"{self.file}:{self.line}:{self.column}"
+        return self.file
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.file, self.line, self.column, self.message)
+
+    def format(self) -> str:
+        """Return the problem as ``file:line:col: message``, then the source line and the hint."""
+        prefix = "" if self.severity is Severity.ERROR else "warning: "
+        lines = [f"{self.location}: {prefix}{self.message}"]
+        if self.source:
+            lines.append(f"    {self.source.rstrip()}")
+            if self.column:
+                # Point at the column, keeping tabs so the caret lines up.
+                pad = "".join(c if c == "\t" else " " for c in self.source[: self.column - 1])
+                lines.append(f"    {pad}^")
+        if self.hint:
+            lines.append(f"  hint: {self.hint}")
+        return "\n".join(lines)
+
+
+class StatusgenError(click.ClickException):
+    """Base of every error statusgen reports to the user without a traceback."""
+
+    exit_code = 1
+
+
+class ContentError(StatusgenError):
+    """The content has one or more errors; every one of them is attached."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(problems, key=Problem.sort_key)
+        errors = sum(p.severity is Severity.ERROR for p in self.problems)
+        super().__init__(f"{errors} error{'s' if errors != 1 else ''} in the content; nothing was written.")
+
+    def format_message(self) -> str:
+        body = "\n".join(p.format() for p in self.problems)
+        return f"{body}\n{self.message}"
+
+    def show(self, file=None) -> None:  # type: ignore[no-untyped-def]
+        click.echo(self.format_message(), err=True, file=file)
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """Return ``path`` as the user will recognise it: relative to ``root`` or the cwd when possible."""
+    for base in (root, Path.cwd()):
+        if base is None:
+            continue
+        try:
+            return path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()

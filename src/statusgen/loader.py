@@ -1,0 +1,496 @@
+"""Read a site folder into the validated model, collecting every problem at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import schema, timeutil
+from .errors import ContentError, Problem, Severity, display_path
+from .model import (
+    Commitment,
+    CommitmentStatus,
+    CommitmentUpdate,
+    Component,
+    ComponentStatus,
+    Contact,
+    Content,
+    Due,
+    Impact,
+    Incident,
+    IncidentStatus,
+    IncidentUpdate,
+    Maintenance,
+    MaintenanceUpdate,
+    Policy,
+    Postmortem,
+    Site,
+    Source,
+)
+from .schema import INVALID, Context, Record
+
+log = logging.getLogger(__name__)
+
+try:  # The C loader is several times faster on big sites.
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+KIND_DIRS = ("incidents", "maintenance", "commitments")
+
+
+def find_site(path: Path | None) -> Path:
+    """Return the site folder: ``path``, else ``./content``, else ``.`` when it holds a site.yaml."""
+    if path is not None:
+        if not (path / "site.yaml").is_file():
+            from .errors import StatusgenError
+
+            raise StatusgenError(f"{display_path(path)} is not a statusgen site: it has no site.yaml")
+        return path
+    for candidate in (Path("content"), Path(".")):
+        if (candidate / "site.yaml").is_file():
+            return candidate
+    from .errors import StatusgenError
+
+    raise StatusgenError(
+        "no site found: looked for content/site.yaml and ./site.yaml in "
+        f"{Path.cwd()}; pass the site folder as an argument"
+    )
+
+
+def load_site(root: Path) -> Content:
+    """Load and validate everything in the site folder ``root``.
+
+    :raises ContentError: with every problem found, when any of them is an error.
+    """
+    problems: list[Problem] = []
+    content = _SiteLoader(root, problems).load()
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    for warning in sorted((p for p in problems if p.severity is Severity.WARNING), key=Problem.sort_key):
+        log.warning(warning.format())
+    if errors or content is None:
+        raise ContentError(errors)
+    return content
+
+
+def compose_file(path: Path, ctx: Context, text: str) -> yaml.Node | None:
+    """Parse one YAML document into nodes (keeping positions), reporting syntax errors."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        ctx.report(None, f"YAML syntax error: {problem}", _yaml_hint(problem),
+                   line=mark.line + 1 if mark else 1, column=mark.column + 1 if mark else 1)
+        return None
+    except yaml.YAMLError as exc:
+        ctx.report(None, f"YAML error: {exc}", line=1, column=1)
+        return None
+    if node is None:
+        ctx.report(None, "the file is empty", "every content file holds one YAML mapping", line=1, column=1)
+        return None
+    if not schema.check_tags(node, ctx):
+        return None
+    return node
+
+
+def _yaml_hint(problem: str) -> str:
+    if "tab" in problem:
+        return "indent with spaces, not tabs"
+    if "mapping values are not allowed" in problem:
+        return "a value containing ': ' must be quoted, or written as a block with '|'"
+    if "could not find expected ':'" in problem:
+        return "check the indentation of this line and the one before"
+    if "found character '@'" in problem or "found character '`'" in problem:
+        return "quote text that starts with @ or `"
+    return "check the indentation and quoting around this line"
+
+
+class _SiteLoader:
+    def __init__(self, root: Path, problems: list[Problem]) -> None:
+        self.root = root
+        self.problems = problems
+        self.tz: dt.tzinfo = timeutil.UTC
+        self.components: set[str] = set()
+
+    # -- files ---------------------------------------------------------------------------------
+
+    def _read(self, path: Path) -> tuple[Context, yaml.Node | None]:
+        ctx = Context(display_path(path), "", self.problems)
+        try:
+            raw = path.read_bytes()
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            ctx.report(None, f"the file is not UTF-8 text (byte {exc.start})", "save it as UTF-8", line=1, column=1)
+            return ctx, None
+        except OSError as exc:
+            ctx.report(None, f"cannot read the file: {exc.strerror}", line=0, column=0)
+            return ctx, None
+        ctx.lines = text.splitlines()
+        return ctx, compose_file(path, ctx, text)
+
+    def _item_files(self, kind: str) -> Iterator[tuple[str, Path]]:
+        folder = self.root / kind
+        if not folder.is_dir():
+            return
+        seen: dict[str, Path] = {}
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith(".") or path.is_dir():
+                continue
+            shown = display_path(path)
+            if path.suffix == ".yml":
+                self.problems.append(Problem(shown, 0, 0, "content files end in .yaml, not .yml",
+                                             f"rename it to {path.stem}.yaml"))
+                continue
+            if path.suffix != ".yaml":
+                self.problems.append(Problem(shown, 0, 0, f"ignored: not a .yaml file in {kind}/",
+                                             severity=Severity.WARNING))
+                continue
+            item_id = path.stem
+            if not schema.SLUG_RE.match(item_id):
+                self.problems.append(Problem(shown, 0, 0, f"the file name {path.name!r} is not a valid id",
+                                             schema.SLUG_HINT + "; rename the file"))
+                continue
+            seen[item_id] = path
+            yield item_id, path
+
+    # -- the whole site --------------------------------------------------------------------------
+
+    def load(self) -> Content | None:
+        site = self._load_site_yaml()
+        loaded: dict[str, list[tuple[Any, Context, Record]]] = {}
+        for kind in KIND_DIRS:
+            loaded[kind] = []
+            for item_id, path in self._item_files(kind):
+                ctx, node = self._read(path)
+                if node is None:
+                    continue
+                record = schema.KINDS[kind].convert(node, ctx)
+                if record is INVALID:
+                    continue
+                loaded[kind].append((item_id, ctx, record))
+        incidents = [self._incident(i, c, r) for i, c, r in loaded["incidents"]]
+        maintenance = [self._maintenance(i, c, r) for i, c, r in loaded["maintenance"]]
+        commitments = [self._commitment(i, c, r) for i, c, r in loaded["commitments"]]
+        self._cross_check(loaded)
+        if site is None or any(p.severity is Severity.ERROR for p in self.problems):
+            return None
+        return Content(
+            site=site,
+            incidents=tuple(i for i in incidents if i is not None),
+            maintenance=tuple(m for m in maintenance if m is not None),
+            commitments=tuple(c for c in commitments if c is not None),
+        )
+
+    def _load_site_yaml(self) -> Site | None:
+        path = self.root / "site.yaml"
+        ctx, node = self._read(path)
+        if node is None:
+            return None
+        rec = schema.SITE.convert(node, ctx)
+        if rec is INVALID:
+            return None
+        if rec.get("timezone"):
+            self.tz = rec["timezone"]
+        components: list[Component] = []
+        seen: dict[str, int] = {}
+        for item, item_node in rec.get("components", []) or []:
+            if not item:
+                continue
+            cid = item.get("id")
+            if cid and cid in seen:
+                ctx.report(item.key_node("id"), f"duplicate component id {cid!r}",
+                           f"it is first used on line {seen[cid]}; component ids must be unique")
+                continue
+            if cid:
+                seen[cid] = item.key_node("id").start_mark.line + 1
+                components.append(Component(cid, item.get("name", cid), item.get("group"), item.get("description", "")))
+        self.components = set(seen)
+        policy_rec = rec.get("policy") or schema.POLICY.convert(yaml.MappingNode("tag:yaml.org,2002:map", []), ctx)
+        every_rec = policy_rec.get("update_every") or schema.UPDATE_EVERY.convert(
+            yaml.MappingNode("tag:yaml.org,2002:map", []), ctx)
+        if not self._valid(rec) or not self._valid(policy_rec) or not self._valid(every_rec):
+            return None
+        contact = rec.get("contact")
+        base_url = rec["base_url"]
+        return Site(
+            title=rec["title"],
+            base_url=base_url if base_url.endswith("/") else base_url + "/",
+            description=rec.get("description", ""),
+            timezone=rec["timezone"],
+            language=rec.get("language", "en"),
+            contact=Contact(contact.get("email", ""), contact.get("url", "")) if contact else Contact(),
+            feedback_url=rec.get("feedback_url", ""),
+            policy=Policy(
+                update_every={impact: every_rec[impact.value] for impact in Impact},
+                maintenance_notice=policy_rec["maintenance_notice"],
+                postmortem_within=policy_rec["postmortem_within"],
+            ),
+            components=tuple(components),
+            source=Source(ctx.path, rec.lines()),
+        )
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _check_components(self, ctx: Context, mapping: dict[str, tuple[Any, yaml.Node]]) -> None:
+        for cid, (_, key_node) in mapping.items():
+            if self.components and cid not in self.components:
+                ctx.report(key_node, f"unknown component {cid!r}",
+                           schema._did_you_mean(cid, sorted(self.components), "components in site.yaml: "))
+
+    def _valid(self, value: Any) -> bool:
+        """Return whether nothing in ``value`` (a record, list or mapping, deeply) failed validation."""
+        if value is INVALID:
+            return False
+        if isinstance(value, Record):
+            return all(self._valid(v) for v in value.values.values())
+        if isinstance(value, list):
+            return all(self._valid(v) for v, _ in value)
+        if isinstance(value, dict):
+            return all(self._valid(v) for v, _ in value.values())
+        return True
+
+    def _due(self, value: dt.date | dt.datetime) -> Due:
+        if isinstance(value, dt.datetime):
+            return Due(value, value)
+        return Due(value, timeutil.end_of_day(value, self.tz))
+
+    # -- incidents -------------------------------------------------------------------------------
+
+    def _incident(self, item_id: str, ctx: Context, rec: Record) -> Incident | None:
+        components = rec.get("components", {}) or {}
+        if components is not INVALID:
+            self._check_components(ctx, components)
+        raw_updates = rec.get("updates") or []
+        updates: list[IncidentUpdate] = []
+        ok = self._valid(rec)
+        started_at = rec.get("started_at")
+        previous_status: IncidentStatus | None = None
+        previous_at: dt.datetime | None = None
+        for number, (u, u_node) in enumerate(raw_updates, start=1):
+            if u is INVALID or not self._valid(u):
+                ok = False
+                continue
+            at = u["at"]
+            status = u.get("status")
+            corrects = u.get("corrects")
+            if corrects is not None and corrects >= number:
+                ctx.report(u.key_node("corrects"), f"update {number} corrects update {corrects}, which "
+                           + ("is itself" if corrects == number else "does not exist before it"),
+                           f"`corrects` names an earlier update of this incident, 1 to {number - 1}"
+                           if number > 1 else "the first update cannot be a correction")
+                ok = False
+            if status is None:
+                if corrects is None or previous_status is None:
+                    ctx.report(u.node, "missing required key 'status'",
+                               "one of investigating, identified, monitoring, resolved (only a correction may "
+                               "leave it out)")
+                    ok = False
+                    continue
+                status = previous_status
+            if previous_at is not None and at < previous_at:
+                ctx.report(u.key_node("at"), f"update {number} is dated before update {number - 1}",
+                           "updates are listed oldest first; correct the time or the order")
+                ok = False
+            if started_at and at < started_at:
+                ctx.report(u.key_node("at"), f"update {number} is dated before the incident started "
+                           f"({started_at.isoformat()})", "an update cannot come before `started_at`")
+                ok = False
+            posted_at = u.get("posted_at")
+            if posted_at is not None and posted_at < at:
+                ctx.report(u.key_node("posted_at"), "posted_at is before at",
+                           "posted_at is when a backfilled update was really posted, so it is after `at`")
+                ok = False
+            next_by = self._next_update(ctx, u, status)
+            if next_by is INVALID:
+                ok = False
+                next_by = None
+            comp = u.get("components")
+            if comp:
+                self._check_components(ctx, comp)
+            updates.append(IncidentUpdate(
+                number=number, at=at, status=status, body=u["body"], posted_at=posted_at,
+                components={k: v for k, (v, _) in comp.items()} if comp else None,
+                next_update_by=next_by, corrects=corrects, line=u.line,
+            ))
+            previous_status, previous_at = status, at
+        postmortem = rec.get("postmortem")
+        if postmortem and self._valid(postmortem) and updates:
+            resolved = [x for x in updates if x.status is IncidentStatus.RESOLVED]
+            if not resolved:
+                ctx.report(postmortem.node, "a postmortem on an incident that is not resolved",
+                           "publish the postmortem after an update with status: resolved")
+                ok = False
+            elif postmortem["published_at"] < resolved[0].at:
+                ctx.report(postmortem.key_node("published_at"), "the postmortem is dated before the incident was "
+                           "resolved", "published_at must be after the resolving update")
+                ok = False
+        if not ok or not updates or len(updates) != len(raw_updates):
+            return None
+        return Incident(
+            id=item_id,
+            title=rec["title"],
+            impact=rec["impact"],
+            components={k: v for k, (v, _) in components.items()},
+            started_at=started_at or updates[0].at,
+            updates=tuple(updates),
+            source=Source(ctx.path, rec.lines()),
+            workaround=rec.get("workaround", ""),
+            postmortem=Postmortem(postmortem["published_at"], postmortem["body"],
+                                  tuple(a for a, _ in postmortem.get("actions", []))) if postmortem else None,
+        )
+
+    def _next_update(self, ctx: Context, u: Record, status: Any) -> dt.datetime | None:
+        """Return the promised time of the next update, if any; INVALID after reporting a problem."""
+        within, by = u.get("next_update_in"), u.get("next_update_by")
+        if within is None and by is None:
+            return None
+        if within is not None and by is not None:
+            ctx.report(u.key_node("next_update_by"), "both next_update_in and next_update_by are given",
+                       "promise the next update one way: keep one of them")
+            return INVALID
+        if status in (IncidentStatus.RESOLVED, CommitmentStatus.DELIVERED, CommitmentStatus.WITHDRAWN):
+            key = "next_update_in" if within is not None else "next_update_by"
+            ctx.report(u.key_node(key), f"a {status.value} update cannot promise a next update",
+                       "remove it; say in the body if more is to come (a postmortem, for example)")
+            return INVALID
+        posted = u.get("posted_at") or u["at"]
+        if by is not None:
+            if by <= u["at"]:
+                ctx.report(u.key_node("next_update_by"), "next_update_by is not after this update's time",
+                           "the promised time must be later than `at`")
+                return INVALID
+            return by
+        return posted + within
+
+    # -- maintenance -----------------------------------------------------------------------------
+
+    def _maintenance(self, item_id: str, ctx: Context, rec: Record) -> Maintenance | None:
+        ok = self._valid(rec)
+        components = rec.get("components")
+        if components:
+            self._check_components(ctx, components)
+        if ok and rec["ends_at"] <= rec["starts_at"]:
+            ctx.report(rec.key_node("ends_at"), "ends_at is not after starts_at",
+                       "a maintenance window ends after it starts")
+            ok = False
+        if ok and rec["announced_at"] > rec["starts_at"]:
+            ctx.report(rec.key_node("announced_at"), "announced_at is after starts_at",
+                       "maintenance is announced before it starts; for unplanned work open an incident")
+            ok = False
+        updates: list[MaintenanceUpdate] = []
+        previous: dt.datetime | None = None
+        for number, (u, _) in enumerate(rec.get("updates") or [], start=1):
+            if u is INVALID or not self._valid(u):
+                ok = False
+                continue
+            if previous is not None and u["at"] < previous:
+                ctx.report(u.key_node("at"), f"update {number} is dated before update {number - 1}",
+                           "updates are listed oldest first; correct the time or the order")
+                ok = False
+            if ok and u["at"] < rec["announced_at"]:
+                ctx.report(u.key_node("at"), f"update {number} is dated before the announcement",
+                           "updates come after announced_at")
+                ok = False
+            previous = u["at"]
+            updates.append(MaintenanceUpdate(number, u["at"], u["status"], u["body"], u.line))
+        if not ok:
+            return None
+        return Maintenance(
+            id=item_id, title=rec["title"], components={k: v for k, (v, _) in components.items()},
+            announced_at=rec["announced_at"], starts_at=rec["starts_at"], ends_at=rec["ends_at"],
+            body=rec["body"], updates=tuple(updates), source=Source(ctx.path, rec.lines()),
+        )
+
+    # -- commitments -----------------------------------------------------------------------------
+
+    def _commitment(self, item_id: str, ctx: Context, rec: Record) -> Commitment | None:
+        ok = self._valid(rec)
+        for cid, node in rec.get("components", []) or []:
+            if cid and self.components and cid not in self.components:
+                ctx.report(node, f"unknown component {cid!r}",
+                           schema._did_you_mean(cid, sorted(self.components), "components in site.yaml: "))
+                ok = False
+        due = rec.get("due")
+        if ok and self._due(due).deadline <= rec["made_at"]:
+            ctx.report(rec.key_node("due"), "the due date is not after made_at",
+                       "a commitment is due after it is made")
+            ok = False
+        updates: list[CommitmentUpdate] = []
+        previous: dt.datetime | None = None
+        finished: CommitmentUpdate | None = None
+        for number, (u, _) in enumerate(rec.get("updates") or [], start=1):
+            if u is INVALID or not self._valid(u):
+                ok = False
+                continue
+            at, status = u["at"], u["status"]
+            if ok and at < rec["made_at"]:
+                ctx.report(u.key_node("at"), f"update {number} is dated before the commitment was made",
+                           "updates come after made_at")
+                ok = False
+            if previous is not None and at < previous:
+                ctx.report(u.key_node("at"), f"update {number} is dated before update {number - 1}",
+                           "updates are listed oldest first; correct the time or the order")
+                ok = False
+            if finished is not None:
+                ctx.report(u.key_node("status"), f"update {number} follows update {finished.number}, which "
+                           f"already marked the commitment {finished.status.value}",
+                           "a delivered or withdrawn commitment is finished; make a new commitment instead")
+                ok = False
+            new_due = u.get("due")
+            if new_due is not None and status in (CommitmentStatus.DELIVERED, CommitmentStatus.WITHDRAWN):
+                ctx.report(u.key_node("due"), f"a {status.value} update cannot set a new due date",
+                           "remove `due`, or use status at_risk or in_progress to move the date")
+                ok = False
+            if new_due is not None and not u.get("body"):
+                ctx.report(u.node, "moving the due date needs a reason in `body`",
+                           "say why the date moves; customers see the original and the new date")
+                ok = False
+            if status is CommitmentStatus.WITHDRAWN and not u.get("body"):
+                ctx.report(u.node, "withdrawing a commitment needs a reason in `body`",
+                           "say why the promise is withdrawn and what customers can do instead")
+                ok = False
+            next_by = self._next_update(ctx, u, status)
+            if next_by is INVALID:
+                ok = False
+                next_by = None
+            update = CommitmentUpdate(number, at, status, u.get("body", ""),
+                                      self._due(new_due) if new_due is not None else None, next_by, u.line)
+            if status in (CommitmentStatus.DELIVERED, CommitmentStatus.WITHDRAWN) and finished is None:
+                finished = update
+            updates.append(update)
+            previous = at
+        if not ok:
+            return None
+        return Commitment(
+            id=item_id, title=rec["title"], made_at=rec["made_at"], due=self._due(due),
+            components=tuple(c for c, _ in rec.get("components", [])), body=rec["body"],
+            updates=tuple(updates), source=Source(ctx.path, rec.lines()), incident=rec.get("incident"),
+        )
+
+    # -- references between files ----------------------------------------------------------------
+
+    def _cross_check(self, loaded: dict[str, list[tuple[Any, Context, Record]]]) -> None:
+        incident_ids = {i for i, _, _ in loaded["incidents"]}
+        commitment_ids = {i for i, _, _ in loaded["commitments"]}
+        for _, ctx, rec in loaded["incidents"]:
+            postmortem = rec.get("postmortem")
+            if not postmortem:
+                continue
+            for action, node in postmortem.get("actions", []):
+                if action and action not in commitment_ids:
+                    ctx.report(node, f"postmortem action {action!r} names no commitment",
+                               schema._did_you_mean(action, sorted(commitment_ids), "create commitments/"
+                                                    f"{action}.yaml, or use one of: ") if commitment_ids else
+                               f"create commitments/{action}.yaml describing the action")
+        for _, ctx, rec in loaded["commitments"]:
+            incident = rec.get("incident")
+            if incident and incident not in incident_ids:
+                ctx.report(rec.key_node("incident"), f"unknown incident {incident!r}",
+                           schema._did_you_mean(incident, sorted(incident_ids), "no incident file has that id")
+                           if incident_ids else "no incident file has that id")

@@ -1,0 +1,222 @@
+"""The content model: what the YAML files say, validated and typed. No I/O, no clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+
+class _Ordered(enum.Enum):
+    """An enum whose members carry a rank (their position) for "worst of" comparisons."""
+
+    @property
+    def rank(self) -> int:
+        return list(type(self)).index(self)
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class Impact(_Ordered):
+    NONE = "none"
+    MINOR = "minor"
+    MAJOR = "major"
+    CRITICAL = "critical"
+
+
+class ComponentStatus(_Ordered):
+    """Statuspage's component statuses, ordered from best to worst for customers."""
+
+    OPERATIONAL = "operational"
+    UNDER_MAINTENANCE = "under_maintenance"
+    DEGRADED_PERFORMANCE = "degraded_performance"
+    PARTIAL_OUTAGE = "partial_outage"
+    MAJOR_OUTAGE = "major_outage"
+
+
+class IncidentStatus(_Ordered):
+    INVESTIGATING = "investigating"
+    IDENTIFIED = "identified"
+    MONITORING = "monitoring"
+    RESOLVED = "resolved"
+
+
+class MaintenanceStatus(_Ordered):
+    SCHEDULED = "scheduled"
+    IN_PROGRESS = "in_progress"
+    VERIFYING = "verifying"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class CommitmentStatus(_Ordered):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    AT_RISK = "at_risk"
+    DELIVERED = "delivered"
+    WITHDRAWN = "withdrawn"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where an item came from, for messages: the displayed path and the line of each key."""
+
+    path: str
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    def line(self, key: str = "") -> int:
+        return self.lines.get(key, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    id: str
+    name: str
+    group: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    update_every: dict[Impact, dt.timedelta]
+    maintenance_notice: dt.timedelta
+    postmortem_within: dt.timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    email: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    title: str
+    base_url: str
+    description: str
+    timezone: ZoneInfo
+    language: str
+    contact: Contact
+    feedback_url: str
+    policy: Policy
+    components: tuple[Component, ...]
+    source: Source
+
+    def component(self, component_id: str) -> Component:
+        return self._by_id[component_id]
+
+    @property
+    def _by_id(self) -> dict[str, Component]:
+        return {c.id: c for c in self.components}
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentUpdate:
+    number: int  # 1-based, the anchor #update-<number>
+    at: dt.datetime
+    status: IncidentStatus
+    body: str
+    posted_at: dt.datetime | None = None
+    components: dict[str, ComponentStatus] | None = None
+    next_update_by: dt.datetime | None = None
+    corrects: int | None = None
+    line: int = 0
+
+    @property
+    def published(self) -> dt.datetime:
+        """When customers could read it: ``posted_at`` for a backfilled update, else ``at``."""
+        return self.posted_at or self.at
+
+
+@dataclass(frozen=True, slots=True)
+class Postmortem:
+    published_at: dt.datetime
+    body: str
+    actions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    id: str
+    title: str
+    impact: Impact
+    components: dict[str, ComponentStatus]
+    started_at: dt.datetime
+    updates: tuple[IncidentUpdate, ...]
+    source: Source
+    workaround: str = ""
+    postmortem: Postmortem | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MaintenanceUpdate:
+    number: int
+    at: dt.datetime
+    status: MaintenanceStatus
+    body: str
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Maintenance:
+    id: str
+    title: str
+    components: dict[str, ComponentStatus]
+    announced_at: dt.datetime
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    body: str
+    updates: tuple[MaintenanceUpdate, ...]
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A due date or time. A date means the end of that day in the site's zone."""
+
+    value: dt.date | dt.datetime
+    deadline: dt.datetime
+
+    @property
+    def is_date(self) -> bool:
+        return not isinstance(self.value, dt.datetime)
+
+
+@dataclass(frozen=True, slots=True)
+class CommitmentUpdate:
+    number: int
+    at: dt.datetime
+    status: CommitmentStatus
+    body: str = ""
+    due: Due | None = None
+    next_update_by: dt.datetime | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment:
+    id: str
+    title: str
+    made_at: dt.datetime
+    due: Due
+    components: tuple[str, ...]
+    body: str
+    updates: tuple[CommitmentUpdate, ...]
+    source: Source
+    incident: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """Everything in a site folder, validated."""
+
+    site: Site
+    incidents: tuple[Incident, ...]
+    maintenance: tuple[Maintenance, ...]
+    commitments: tuple[Commitment, ...]

@@ -1,0 +1,148 @@
+"""Times, dates and durations: text in, aware values out.
+
+Every time statusgen handles carries a time zone. Naive times are refused where they
+enter (content, ``--now``), so nothing downstream ever has to guess an offset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+UTC = dt.UTC
+
+
+class TimeFormatError(ValueError):
+    """A time, date or duration that cannot be read; the message says why and how to fix it."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Offsets we accept: Z, +hh:mm, +hhmm, +hh. fromisoformat knows them all; this only
+# decides whether an offset is present at all, to give the right message.
+_OFFSET_RE = re.compile(r"(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$")
+_TIME_HINT = "write it with an offset, e.g. 2026-11-20T09:12:00+01:00 or 2026-11-20T08:12:00Z"
+
+
+def parse_time(text: str) -> dt.datetime:
+    """Return the aware datetime written in ``text`` (ISO 8601 with an offset).
+
+    :raises TimeFormatError: when the text is not a time or has no offset.
+    """
+    value = text.strip()
+    if _DATE_RE.match(value):
+        raise TimeFormatError(f"expected a time, got the date {value!r}", _TIME_HINT)
+    candidate = value.replace(" ", "T", 1) if "T" not in value and " " in value else value
+    try:
+        parsed = dt.datetime.fromisoformat(candidate)
+    except ValueError:
+        raise TimeFormatError(f"{value!r} is not a time", _TIME_HINT) from None
+    if parsed.tzinfo is None or parsed.utcoffset() is None or not _OFFSET_RE.search(candidate):
+        raise TimeFormatError(f"the time {value!r} has no offset (a time zone)", _TIME_HINT)
+    return parsed
+
+
+def parse_date(text: str) -> dt.date:
+    """Return the calendar date written as ``YYYY-MM-DD``."""
+    value = text.strip()
+    if not _DATE_RE.match(value):
+        raise TimeFormatError(f"{value!r} is not a date", "write a date as YYYY-MM-DD, e.g. 2026-12-15")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise TimeFormatError(f"{value!r} is not a date", "write a date as YYYY-MM-DD, e.g. 2026-12-15") from None
+
+
+def parse_time_or_date(text: str) -> dt.datetime | dt.date:
+    """Return a date for ``YYYY-MM-DD``, else an aware datetime."""
+    value = text.strip()
+    if _DATE_RE.match(value):
+        return parse_date(value)
+    try:
+        return parse_time(value)
+    except TimeFormatError as exc:
+        raise TimeFormatError(exc.message, "write a date (2026-12-15) or a time with an offset") from None
+
+
+def end_of_day(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
+    """Return the instant a day ends in ``tz``: the first moment of the next day.
+
+    Days around a DST change last 23 or 25 hours; starting from the next midnight keeps
+    them right. A midnight that does not exist (some zones skip it) is normalised.
+    """
+    nxt = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+    return nxt.astimezone(UTC).astimezone(tz)
+
+
+def start_of_day(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
+    """Return the instant a day starts in ``tz``."""
+    return end_of_day(day - dt.timedelta(days=1), tz)
+
+
+_DURATION_RE = re.compile(r"^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+_DURATION_HINT = "write a duration like 30m, 1h, 2h30m or 3d (w, d, h, m, s, largest unit first)"
+_UNITS = (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
+
+
+def parse_duration(text: str) -> dt.timedelta:
+    """Return the positive duration written as e.g. ``2h30m``.
+
+    :raises TimeFormatError: for anything else, including zero.
+    """
+    value = text.strip().replace(" ", "")
+    match = _DURATION_RE.match(value)
+    if not value or not match:
+        raise TimeFormatError(f"{text.strip()!r} is not a duration", _DURATION_HINT)
+    seconds = sum(int(n) * size for n, (_, size) in zip(match.groups(), _UNITS) if n)
+    if seconds <= 0:
+        raise TimeFormatError(f"the duration {text.strip()!r} is zero", "a duration must be longer than 0")
+    return dt.timedelta(seconds=seconds)
+
+
+def format_duration(delta: dt.timedelta) -> str:
+    """Return ``delta`` in the notation ``parse_duration`` reads (``2h30m``)."""
+    seconds = int(delta.total_seconds())
+    if seconds <= 0:
+        raise ValueError("only positive durations can be written")
+    parts = []
+    for unit, size in _UNITS:
+        count, seconds = divmod(seconds, size)
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts)
+
+
+def humanize_duration(delta: dt.timedelta) -> str:
+    """Return a reader-friendly length such as ``2 h 5 min`` or ``3 days 4 h`` (minutes rounded)."""
+    minutes = max(0, round(delta.total_seconds() / 60))
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(f"{days} day{'s' if days != 1 else ''}")
+    if hours:
+        parts.append(f"{hours} h")
+    if mins and not days:
+        parts.append(f"{mins} min")
+    return " ".join(parts) or "less than a minute"
+
+
+def load_zone(name: str) -> ZoneInfo:
+    """Return the IANA zone ``name``; raise ``TimeFormatError`` when it is unknown."""
+    import zoneinfo
+
+    try:
+        if not name or name.startswith(("/", ".")) or ".." in name:
+            raise zoneinfo.ZoneInfoNotFoundError(name)
+        return ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        import difflib
+
+        close = difflib.get_close_matches(name, sorted(zoneinfo.available_timezones()), n=1)
+        hint = f"did you mean {close[0]!r}?" if close else "use an IANA zone name such as Europe/Berlin or UTC"
+        raise TimeFormatError(f"unknown time zone {name!r}", hint) from None
