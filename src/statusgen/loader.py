@@ -85,8 +85,10 @@ def compose_file(path: Path, ctx: Context, text: str) -> yaml.Node | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
-        ctx.report(None, f"YAML syntax error: {problem}", _yaml_hint(problem),
-                   line=mark.line + 1 if mark else 1, column=mark.column + 1 if mark else 1)
+        line = mark.line + 1 if mark else 1
+        source = ctx.lines[line - 1] if 0 < line <= len(ctx.lines) else ""
+        ctx.report(None, f"YAML syntax error: {problem}", _yaml_hint(problem, source),
+                   line=line, column=mark.column + 1 if mark else 1)
         return None
     except yaml.YAMLError as exc:
         ctx.report(None, f"YAML error: {exc}", line=1, column=1)
@@ -99,8 +101,8 @@ def compose_file(path: Path, ctx: Context, text: str) -> yaml.Node | None:
     return node
 
 
-def _yaml_hint(problem: str) -> str:
-    if "tab" in problem:
+def _yaml_hint(problem: str, source: str) -> str:
+    if "tab" in problem or "\t" in source[: len(source) - len(source.lstrip())]:
         return "indent with spaces, not tabs"
     if "mapping values are not allowed" in problem:
         return "a value containing ': ' must be quoted, or written as a block with '|'"
@@ -286,6 +288,9 @@ class _SiteLoader:
                            if number > 1 else "the first update cannot be a correction")
                 ok = False
             if status is None:
+                if "status" in u.typos:
+                    ok = False  # reported as an unknown key with "did you mean 'status'?"
+                    continue
                 if corrects is None or previous_status is None:
                     ctx.report(u.node, "missing required key 'status'",
                                "one of investigating, identified, monitoring, resolved (only a correction may "

@@ -204,22 +204,25 @@ class Int(Kind):
 
 
 class Choice(Kind):
-    def __init__(self, choices: Sequence[str], convert: Callable[[str], Any] = str) -> None:
+    def __init__(self, choices: Sequence[str], convert: Callable[[str], Any] = str, noun: str = "value") -> None:
         self.choices = tuple(choices)
         self._to_value = convert
+        self.noun = noun
         self.what = "one of " + ", ".join(self.choices)
 
     @classmethod
     def of(cls, enum_cls: type, exclude: Sequence[Any] = ()) -> Choice:
+        """Return a choice of the enum's values; messages name it (``ComponentStatus`` -> component status)."""
         members = [m for m in enum_cls if m not in exclude]
-        return cls([m.value for m in members], enum_cls)
+        noun = re.sub(r"(?<!^)(?=[A-Z])", " ", enum_cls.__name__).lower()
+        return cls([m.value for m in members], enum_cls, noun)
 
     def convert(self, node: yaml.Node, ctx: Context) -> Any:
         text = self._scalar(node, ctx)
         if text is None:
             return INVALID
         if text not in self.choices:
-            ctx.report(node, f"{text!r} is not {self.what}", _did_you_mean(text, self.choices))
+            ctx.report(node, f"{text!r} is not a valid {self.noun}", _did_you_mean(text, self.choices))
             return INVALID
         return self._to_value(text)
 
@@ -297,7 +300,8 @@ class ListOf(Kind):
             ctx.report(node, f"expected a list, got {_describe(node)}", "start each item on its own line with '- '")
             return INVALID
         if len(node.value) < self.min_items:
-            ctx.report(node, f"this list needs at least {self.min_items} item{'s' if self.min_items > 1 else ''}")
+            ctx.report(node, f"this list needs at least {self.min_items} item{'s' if self.min_items > 1 else ''}",
+                       "add an item on a new line starting with '- '")
             return INVALID
         items = []
         seen: dict[Any, int] = {}
@@ -336,7 +340,7 @@ class MapOf(Kind):
             ctx.report(node, f"expected a mapping, got {_describe(node)}", "write it as `id: value` pairs")
             return INVALID
         if len(node.value) < self.min_items:
-            ctx.report(node, f"this mapping needs at least {self.min_items} entry")
+            ctx.report(node, f"this mapping needs at least {self.min_items} entry", "add `id: value` pairs")
             return INVALID
         result: dict[Any, tuple[Any, yaml.Node]] = {}
         for key_node, value_node in node.value:
@@ -372,7 +376,7 @@ class MapOrList(MapOf):
         if isinstance(node, yaml.SequenceNode):
             result: dict[Any, tuple[Any, yaml.Node]] = {}
             if len(node.value) < self.min_items:
-                ctx.report(node, f"this list needs at least {self.min_items} item")
+                ctx.report(node, f"this list needs at least {self.min_items} item", "list at least one id")
                 return INVALID
             for key_node in node.value:
                 key = self.key.convert(key_node, ctx)
@@ -410,6 +414,8 @@ class Record:
     node: yaml.Node
     values: dict[str, Any] = field(default_factory=dict)
     keys: dict[str, yaml.Node] = field(default_factory=dict)
+    #: Known key -> the unknown key that looks like a typo of it (``stauts`` -> ``status``).
+    typos: dict[str, str] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> Any:
         return self.values[name]
@@ -460,12 +466,15 @@ class Obj(Kind):
             spec = self.fields.get(name)
             if spec is None:
                 ctx.report(key_node, f"unknown key {name!r}", _did_you_mean(name, self.fields, "known keys: "))
+                close = difflib.get_close_matches(name, list(self.fields), n=1, cutoff=0.6)
+                if close:
+                    record.typos.setdefault(close[0], name)
                 record.keys[name] = key_node
                 continue
             record.keys[name] = key_node
             if isinstance(value_node, yaml.ScalarNode) and value_node.tag == f"{_TAG}null":
                 if spec.required:
-                    ctx.report(key_node, f"{name!r} has no value", spec.doc)
+                    ctx.report(key_node, f"{name!r} has no value", f"give `{name}` a value ({spec.doc})")
                     record.values[name] = INVALID
                 continue
             record.values[name] = spec.kind.convert(value_node, ctx)
@@ -473,7 +482,9 @@ class Obj(Kind):
             if spec.name in record.keys:
                 continue
             if spec.required:
-                ctx.report(node, f"missing required key {spec.name!r}", spec.doc)
+                # A misspelt key was already reported with a "did you mean"; once is enough.
+                if spec.name not in record.typos:
+                    ctx.report(node, f"missing required key {spec.name!r}", f"add `{spec.name}:` ({spec.doc})")
                 record.values[spec.name] = INVALID
             elif spec.default is not None:
                 record.values[spec.name] = spec.default() if callable(spec.default) else spec.default
@@ -561,7 +572,7 @@ SITE = Obj(
           required=True),
     Field("description", Str(), "One sentence describing the site."),
     Field("timezone", Zone(), "IANA time zone in which pages show times, e.g. Europe/Berlin.", required=True),
-    Field("language", Choice(["en"]), "Language of the pages.", default="en"),
+    Field("language", Choice(["en"], noun="language"), "Language of the pages.", default="en"),
     Field("contact", Obj(
         Field("email", Email(), "Support email address."),
         Field("url", Url(), "Support page."),

@@ -70,13 +70,15 @@ def parse_time_or_date(text: str) -> dt.datetime | dt.date:
 
 
 def end_of_day(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
-    """Return the instant a day ends in ``tz``: the first moment of the next day.
+    """Return the instant a day ends in ``tz`` (the first moment of the next day), in UTC.
 
     Days around a DST change last 23 or 25 hours; starting from the next midnight keeps
-    them right. A midnight that does not exist (some zones skip it) is normalised.
+    them right. A midnight that does not exist (some zones skip it) is normalised. The
+    result is in UTC because Python compares times in a repeated (ambiguous) hour of a
+    zone as unequal to everything else; UTC has no such hour.
     """
     nxt = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
-    return nxt.astimezone(UTC).astimezone(tz)
+    return nxt.astimezone(UTC)
 
 
 def start_of_day(day: dt.date, tz: dt.tzinfo) -> dt.datetime:

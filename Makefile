@@ -1,0 +1,42 @@
+# Two entry points matter (see README): `make site` and `make test`.
+# Both create a virtual environment in .venv on first use; nothing else needs installing.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+NOW    ?=
+
+.PHONY: site test golden bench clean help
+
+help:
+	@echo "make site    set up .venv, build content/ into public/"
+	@echo "make test    set up .venv with test tools, run the whole test suite"
+	@echo "make golden  rebuild the golden copy of the example site (tests/golden/) after a deliberate change"
+	@echo "make bench   time builds of synthetic sites (1,000 and 10,000 incidents)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $@ $(VENV)/.installed
+
+site: $(VENV)/.installed
+	$(BIN)/statusgen build content -o public $(if $(NOW),--now $(NOW))
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+golden: $(VENV)/.installed-test
+	STATUSGEN_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py -q
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf public build dist .pytest_cache .hypothesis

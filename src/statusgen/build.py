@@ -1,0 +1,74 @@
+"""The build, top to bottom: load, derive, render, write. Nothing is written until all is rendered."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .derive import StatusView, derive
+from .loader import load_site
+from .model import Content
+from .output import write_site
+from .render import render_site
+from .theme import Theme
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class BuildResult:
+    """What a build did: the content, the view, how many files and how long each step took."""
+
+    content: Content
+    view: StatusView
+    files: int
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.timings.values())
+
+    def summary(self, out: Path) -> str:
+        c = self.content
+        return (
+            f"Built {self.files} files from {len(c.incidents)} incidents, {len(c.maintenance)} maintenance "
+            f"and {len(c.commitments)} commitments into {out} in {self.seconds:.2f} s"
+        )
+
+
+def render_all(view: StatusView, theme: Theme) -> tuple[dict[str, bytes], dict[str, Path]]:
+    """Return every output of the site in memory: rendered files and static assets to copy."""
+    files = render_site(view, theme)
+    assets = dict(theme.assets())
+    return files, assets
+
+
+def build(site_dir: Path, out: Path, *, now: dt.datetime, theme: Theme | None = None) -> BuildResult:
+    """Build the site in ``site_dir`` into ``out`` as of ``now``.
+
+    :param site_dir: folder holding site.yaml.
+    :param out: output folder; replaced atomically, left untouched on any error.
+    :param now: the instant the site describes; the only clock the build reads.
+    :raises ContentError: when the content has errors (nothing is written).
+    """
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    content = load_site(site_dir)
+    timings["load"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    view = derive(content, now)
+    timings["derive"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    files, assets = render_all(view, theme or Theme.default())
+    timings["render"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    count = write_site(files, assets, out, site_dir=site_dir)
+    timings["write"] = time.perf_counter() - start
+    log.debug("timings: %s", ", ".join(f"{k} {v:.3f} s" for k, v in timings.items()))
+    return BuildResult(content, view, count, timings)

@@ -1,0 +1,112 @@
+"""(status view, theme) -> every page of the site as ``{relative path: bytes}``. Never writes."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+
+from . import __version__
+from .derive import StatusView
+from .errors import StatusgenError
+from .theme import Theme, relative_url
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """Where a page lives. ``path`` is its folder (``incidents/x/``) or file (``404.html``)."""
+
+    path: str
+    title: str
+    template: str
+    # The 404 page is served in place of any missing URL, so its links cannot be relative.
+    absolute_links: bool = False
+
+    @property
+    def output(self) -> str:
+        return self.path + "index.html" if self.path == "" or self.path.endswith("/") else self.path
+
+
+@jinja2.pass_context
+def _url(ctx: jinja2.runtime.Context, target: str) -> str:
+    page: Page = ctx["page"]
+    if page.absolute_links:
+        return ctx["base_path"] + target
+    return relative_url(target, page.path)
+
+
+@jinja2.pass_context
+def _absolute(ctx: jinja2.runtime.Context, target: str) -> str:
+    return ctx["site"].base_url + target
+
+
+def pages(view: StatusView) -> Iterator[tuple[Page, dict[str, Any]]]:
+    """Yield every page with the variables its template needs, in a fixed order."""
+    yield Page("", view.site.title, "index.html"), {}
+    for incident in view.incidents:
+        yield Page(incident.path, incident.title, "incident.html"), {"incident": incident}
+    for maintenance in view.maintenance:
+        yield Page(maintenance.path, maintenance.title, "maintenance.html"), {"maintenance": maintenance}
+    for component in view.components.values():
+        yield Page(component.path, component.name, "component.html"), {"component": component}
+    yield Page("commitments/", "Commitments", "commitments.html"), {}
+    for commitment in view.commitments:
+        yield Page(commitment.path, commitment.title, "commitment.html"), {"commitment": commitment}
+    yield Page("history/", "History", "history.html"), {}
+    for month in view.months:
+        title = month.first_day.strftime("%B %Y")
+        yield Page(month.path, title, "month.html"), {"month": month}
+    yield Page("404.html", "Page not found", "404.html", absolute_links=True), {}
+
+
+def render_site(view: StatusView, theme: Theme) -> dict[str, bytes]:
+    """Render every page of ``view``; return ``{output path: bytes}``."""
+    env = theme.environment(view.site.timezone)
+    env.globals.update(
+        url=_url,
+        absolute=_absolute,
+        site=view.site,
+        view=view,
+        now=view.now,
+        base_path=urlsplit(view.site.base_url).path or "/",
+        generator=f"statusgen {__version__}",
+    )
+    templates: dict[str, jinja2.Template] = {}
+    out: dict[str, bytes] = {}
+    for page, variables in pages(view):
+        try:
+            template = templates.get(page.template)
+            if template is None:
+                template = templates[page.template] = env.get_template(page.template)
+            out[page.output] = template.render(page=page, **variables).encode("utf-8")
+        except jinja2.TemplateError as exc:
+            raise ThemeError.from_jinja(exc, page) from exc
+    return out
+
+
+class ThemeError(StatusgenError):
+    """A template is missing or broken; names the template, line and page."""
+
+    @classmethod
+    def from_jinja(cls, exc: jinja2.TemplateError, page: Page) -> ThemeError:
+        where = ""
+        if isinstance(exc, jinja2.TemplateSyntaxError):
+            where = f"{exc.filename or exc.name}:{exc.lineno}: "
+        else:
+            # The innermost template frame of the traceback says where rendering failed.
+            for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+                if frame.filename.endswith((".html", ".xml", ".txt", ".svg")):
+                    where = f"{frame.filename}:{frame.lineno}: "
+                    break
+        if isinstance(exc, jinja2.TemplateNotFound):
+            message = f"template not found: {exc.message}"
+        else:
+            message = exc.message or type(exc).__name__
+        return cls(f"{where}theme error while rendering {page.output}: {message}")

@@ -1,0 +1,123 @@
+"""Theme folder -> Jinja environment (autoescape, strict undefined, filters) and static assets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import posixpath
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from . import markup, timeutil
+from .model import Due
+
+TEMPLATE_SUFFIXES = (".html", ".xml", ".txt", ".j2")
+
+
+def default_theme_dir() -> Path:
+    """Return the bundled default theme: inside the installed package, else the source checkout."""
+    packaged = Path(__file__).parent / "themes" / "default"
+    if packaged.is_dir():
+        return packaged
+    # Editable installs and source checkouts: themes/ sits at the top of the repository.
+    return Path(__file__).resolve().parents[2] / "themes" / "default"
+
+
+class Theme:
+    """An ordered list of theme folders; the first folder that has a file wins."""
+
+    def __init__(self, dirs: list[Path]) -> None:
+        self.dirs = dirs
+
+    @classmethod
+    def default(cls) -> Theme:
+        return cls([default_theme_dir()])
+
+    def environment(self, tz: dt.tzinfo) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d / "templates") for d in self.dirs]),
+            autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        env.filters.update(
+            md=markup.render,
+            time=functools.partial(format_time, tz=tz),
+            date=format_date,
+            day=functools.partial(local_date, tz=tz),
+            due=functools.partial(format_due, tz=tz),
+            duration=timeutil.humanize_duration,
+            percent=format_percent,
+            iso=lambda value: value.isoformat(),
+        )
+        return env
+
+    def assets(self) -> Iterator[tuple[str, Path]]:
+        """Yield (output path, file) for every static file, first folder winning, sorted."""
+        found: dict[str, Path] = {}
+        for folder in self.dirs:
+            static = folder / "static"
+            if not static.is_dir():
+                continue
+            for path in static.rglob("*"):
+                if path.is_file() and not path.name.startswith("."):
+                    rel = "static/" + path.relative_to(static).as_posix()
+                    found.setdefault(rel, path)
+        yield from sorted(found.items())
+
+
+def relative_url(target: str, current: str) -> str:
+    """Return a link from the page at ``current`` to ``target`` (both site-relative paths).
+
+    Folder paths (``incidents/x/``) link to their ``index.html``, so the built site works
+    from a web server, a subfolder and straight from disk alike.
+    """
+    fragment = ""
+    if "#" in target:
+        target, fragment = target.split("#", 1)
+        fragment = "#" + fragment
+    if target == "" or target.endswith("/"):
+        target += "index.html"
+    base = posixpath.dirname(current if not current.endswith("/") else current + "index.html")
+    return posixpath.relpath(target, base or ".") + fragment
+
+
+def format_time(value: dt.datetime, tz: dt.tzinfo, fmt: str = "%d %b %Y, %H:%M %Z") -> Markup:
+    """Return a ``<time>`` element showing ``value`` in the site's zone, machine-readable in UTC."""
+    local = value.astimezone(tz)
+    text = local.strftime(fmt).lstrip("0")
+    return Markup('<time datetime="{}">{}</time>').format(value.astimezone(timeutil.UTC).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"), text)
+
+
+def local_date(value: dt.datetime, tz: dt.tzinfo) -> dt.date:
+    return value.astimezone(tz).date()
+
+
+def format_date(value: dt.date, fmt: str = "%d %b %Y") -> Markup:
+    return Markup('<time datetime="{}">{}</time>').format(value.isoformat(), value.strftime(fmt).lstrip("0"))
+
+
+def format_due(value: Due, tz: dt.tzinfo) -> Markup:
+    if value.is_date:
+        assert isinstance(value.value, dt.date)
+        return format_date(value.value)
+    return format_time(value.deadline, tz)
+
+
+def format_percent(value: float) -> str:
+    """Return an uptime share for display: 100% only when it really is 100%."""
+    percent = value * 100
+    if percent >= 100:
+        return "100%"
+    return f"{min(percent, 99.99):.2f}%"
+
+
+def attrs(**values: Any) -> Markup:  # pragma: no cover - helper for custom themes
+    return Markup(" ").join(Markup('{}="{}"').format(k, escape(v)) for k, v in values.items())
