@@ -116,6 +116,8 @@ def _yaml_hint(problem: str, source: str) -> str:
 class _SiteLoader:
     def __init__(self, root: Path, problems: list[Problem]) -> None:
         self.root = root
+        # Resolving every path for messages is slow on big sites: work out the prefix once.
+        self.shown_root = display_path(root)
         self.problems = problems
         self.tz: dt.tzinfo = timeutil.UTC
         self.components: set[str] = set()
@@ -123,7 +125,7 @@ class _SiteLoader:
     # -- files ---------------------------------------------------------------------------------
 
     def _read(self, path: Path) -> tuple[Context, yaml.Node | None]:
-        ctx = Context(display_path(path), "", self.problems)
+        ctx = Context(self._shown(path), "", self.problems)
         try:
             raw = path.read_bytes()
             text = raw.decode("utf-8-sig")
@@ -144,7 +146,7 @@ class _SiteLoader:
         for path in sorted(folder.iterdir()):
             if path.name.startswith(".") or path.is_dir():
                 continue
-            shown = display_path(path)
+            shown = self._shown(path)
             if path.suffix == ".yml":
                 self.problems.append(Problem(shown, 0, 0, "content files end in .yaml, not .yml",
                                              f"rename it to {path.stem}.yaml"))
@@ -160,6 +162,10 @@ class _SiteLoader:
                 continue
             seen[item_id] = path
             yield item_id, path
+
+    def _shown(self, path: Path) -> str:
+        rel = path.relative_to(self.root).as_posix()
+        return rel if self.shown_root == "." else f"{self.shown_root}/{rel}"
 
     # -- the whole site --------------------------------------------------------------------------
 
@@ -245,17 +251,10 @@ class _SiteLoader:
                 ctx.report(key_node, f"unknown component {cid!r}",
                            schema._did_you_mean(cid, sorted(self.components), "components in site.yaml: "))
 
-    def _valid(self, value: Any) -> bool:
-        """Return whether nothing in ``value`` (a record, list or mapping, deeply) failed validation."""
-        if value is INVALID:
-            return False
-        if isinstance(value, Record):
-            return all(self._valid(v) for v in value.values.values())
-        if isinstance(value, list):
-            return all(self._valid(v) for v, _ in value)
-        if isinstance(value, dict):
-            return all(self._valid(v) for v, _ in value.values())
-        return True
+    @staticmethod
+    def _valid(value: Any) -> bool:
+        """Return whether nothing in the record ``value``, however deep, failed validation."""
+        return isinstance(value, Record) and value.ok
 
     def _due(self, value: dt.date | dt.datetime) -> Due:
         if isinstance(value, dt.datetime):

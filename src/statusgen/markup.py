@@ -24,8 +24,8 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
-# Text with none of these characters, and no line that starts like a block (list, heading,
-# quote, indented code), renders as one plain paragraph. Most status updates are like that,
+# Printable text with none of these characters, and no line that starts like a block (list,
+# heading, quote, indented code), renders as one plain paragraph. Most status updates are like that,
 # and skipping the Markdown parser for them makes big sites several times faster. A test
 # checks that the shortcut gives the same bytes as the full path.
 _MARKUP_CHARS = re.compile(r"[\\`*_{}\[\]<>()#+\-!|~&:=\n\t]|^\s|\s$|^\d+\.|  ")
@@ -54,6 +54,13 @@ def _clean(rendered: str) -> str:
     )
 
 
+def is_plain_prose(text: str) -> bool:
+    """Return whether ``text`` renders as one paragraph of itself, escaped (the fast path)."""
+    # isprintable() is False for line breaks, no-break spaces and other characters that
+    # Markdown or the sanitiser would rewrite.
+    return text.isprintable() and not _MARKUP_CHARS.search(text)
+
+
 def render_full(text: str) -> str:
     """Render ``text`` through Markdown and the sanitiser, with no shortcut."""
     return _clean(_renderer(text))
@@ -64,7 +71,7 @@ def render(text: str) -> Markup:
     """Return ``text`` (Markdown) as sanitised HTML, safe to put in a page."""
     if not text:
         return Markup("")
-    if not _MARKUP_CHARS.search(text):
+    if is_plain_prose(text):
         return Markup(f"<p>{html.escape(text, quote=False)}</p>")
     return Markup(render_full(text))
 

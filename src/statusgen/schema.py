@@ -416,6 +416,8 @@ class Record:
     keys: dict[str, yaml.Node] = field(default_factory=dict)
     #: Known key -> the unknown key that looks like a typo of it (``stauts`` -> ``status``).
     typos: dict[str, str] = field(default_factory=dict)
+    #: False when anything in this mapping, however deep, had a problem.
+    ok: bool = True
 
     def __getitem__(self, name: str) -> Any:
         return self.values[name]
@@ -453,6 +455,7 @@ class Obj(Kind):
                        "write `key: value` lines, e.g. " + ", ".join(list(self.fields)[:3]))
             return INVALID
         record = Record(node)
+        problems_before = len(ctx.problems)
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 ctx.report(key_node, "a key must be plain text")
@@ -490,6 +493,7 @@ class Obj(Kind):
                 record.values[spec.name] = spec.default() if callable(spec.default) else spec.default
         # Drop keys that were unknown: only declared fields have values.
         record.keys = {k: v for k, v in record.keys.items() if k in self.fields}
+        record.ok = len(ctx.problems) == problems_before
         return record
 
     def json_schema(self) -> dict[str, Any]:

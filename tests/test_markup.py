@@ -1,0 +1,77 @@
+"""Markdown bodies: rendered, and never able to run a script."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from statusgen import markup
+
+ATTACKS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[click](javascript:alert(1))",
+    "[click](JaVaScRiPt:alert(1))",
+    "[click](  javascript:alert(1))",
+    '<a href="javascript:alert(1)">x</a>',
+    "<svg onload=alert(1)>",
+    "<iframe src=https://evil.example></iframe>",
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    "![x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "<object data=evil.swf></object>",
+    "<form action=https://evil.example><input name=p></form>",
+    '<p onclick="alert(1)">hi</p>',
+    "<meta http-equiv=refresh content='0;url=https://evil.example'>",
+    "<style>body{display:none}</style>",
+    "[x](vbscript:msgbox(1))",
+    "<<script>script>alert(1)<</script>/script>",
+]
+
+
+@pytest.mark.parametrize("text", ATTACKS)
+def test_no_script_survives(text: str) -> None:
+    html = str(markup.render(text)).lower()
+    for bad in ("<script", "onerror", "onload", "onclick", "javascript:", "vbscript:", "<iframe", "<svg",
+                "<object", "<form", "<input", "<meta", "<style", "style=", "data:text"):
+        assert bad not in html, (text, html)
+
+
+def test_markdown_is_rendered() -> None:
+    html = markup.render("**Bold** and a [link](https://example.com/x).\n\n- one\n- two")
+    assert "<strong>Bold</strong>" in html
+    assert '<a href="https://example.com/x" rel="noopener noreferrer nofollow">link</a>' in html
+    assert "<ul>\n<li>one</li>" in html
+
+
+def test_plain_text_is_escaped() -> None:
+    assert markup.render("a < b & c > d") == "<p>a &lt; b &amp; c &gt; d</p>"
+
+
+def test_headings_in_bodies_cannot_be_h1() -> None:
+    assert "<h1" not in markup.render("# Big")
+
+
+# The shortcut for plain prose must give exactly what the full path gives.
+PROSE = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=80)
+SPACES = st.text(alphabet="ab \xa0\u2028\u3000\r\x0c\t,.'\"?;/%$@09é", min_size=1, max_size=40)
+
+
+@given(PROSE)
+def test_shortcut_matches_full_render(text: str) -> None:
+    assert str(markup.render(text)) == markup.render_full(text)
+
+
+@given(SPACES)
+def test_shortcut_matches_full_render_on_spaces_and_punctuation(text: str) -> None:
+    assert str(markup.render(text)) == markup.render_full(text)
+
+
+@pytest.mark.parametrize("text", ["a\xa0b", "a\rb", "x\u2028y", "a\x0cb", "tab\there", "é ü 日本", "50% off"])
+def test_shortcut_edge_cases(text: str) -> None:
+    markup.render.cache_clear()
+    assert str(markup.render(text)) == markup.render_full(text)
+
+
+def test_plain_strips_markup() -> None:
+    assert markup.plain("**Bold** [link](https://x.example) <b>x</b> &amp;") == "Bold link x &"
