@@ -39,8 +39,7 @@ def check_path(root: Path, rel: str) -> Path:
         or pure.is_absolute()
         or any(part in ("", ".", "..") for part in rel.split("/"))
     )
-    target = (root / rel).resolve()
-    if bad or not target.is_relative_to(root.resolve()):
+    if bad or not (root / rel).resolve().is_relative_to(root.resolve()):
         raise OutputError(f"refusing to write {rel!r}: it is not a path inside the output folder")
     return root / rel
 
