@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 NOW    ?=
 
-.PHONY: site test golden bench clean help
+.PHONY: site test test-tools golden bench clean help
 
 help:
 	@echo "make site    set up .venv, build content/ into public/"
@@ -29,8 +29,16 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 site: $(VENV)/.installed
 	$(BIN)/statusgen build content -o public $(if $(NOW),--now $(NOW))
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test test-tools
 	$(BIN)/python -m pytest
+
+# Real checkers for the built site (Nu Html Checker). They need Node and Java; without
+# them the tests that use them are skipped and say why (in CI they fail instead).
+test-tools:
+	@if command -v npm >/dev/null 2>&1; then \
+	  [ node_modules/.package-lock.json -nt package-lock.json ] || \
+	  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: HTML validation tests will be skipped"; fi
 
 golden: $(VENV)/.installed-test
 	STATUSGEN_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py -q
