@@ -1,0 +1,52 @@
+"""The installed package (not the source tree) carries the default theme and builds a site."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from .conftest import EXAMPLE_SITE, NOW_TEXT, ROOT
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    dist = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(dist),
+         str(ROOT)],
+        check=True, capture_output=True, text=True,
+    )
+    (found,) = dist.glob("statusgen-*.whl")
+    return found
+
+
+def test_wheel_contains_the_theme(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    theme = ROOT / "themes" / "default"
+    expected = {f"statusgen/themes/default/{p.relative_to(theme).as_posix()}"
+                for p in theme.rglob("*") if p.is_file()}
+    assert expected and expected <= set(names)
+
+
+def test_installed_wheel_builds_from_any_folder(wheel: Path, tmp_path: Path) -> None:
+    target = tmp_path / "installed"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target),
+                    str(wheel)], check=True, capture_output=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    version = subprocess.run([sys.executable, "-m", "statusgen", "--version"], cwd=elsewhere, env=env,
+                             capture_output=True, text=True, check=True).stdout
+    assert str(target) in version, "the installed copy, not the source tree, must run"
+    result = subprocess.run(
+        [sys.executable, "-m", "statusgen", "build", str(EXAMPLE_SITE), "-o", "out", "--now", NOW_TEXT],
+        cwd=elsewhere, env=env, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (elsewhere / "out" / "index.html").is_file()
+    assert (elsewhere / "out" / "static" / "style.css").is_file()
