@@ -104,11 +104,18 @@ class IncidentView:
     segments: list[Segment]
     path: str
     month: tuple[int, int]
+    #: For major and critical incidents once resolved: when the postmortem is due (policy).
+    postmortem_due: dt.datetime | None = None
+    postmortem_overdue: bool = False
     actions: list[CommitmentView] = field(default_factory=list)
 
     @property
     def id(self) -> str:
         return self.incident.id
+
+    @property
+    def history_path(self) -> str:
+        return _month_path(self.month)
 
     @property
     def title(self) -> str:
@@ -138,6 +145,10 @@ class MaintenanceView:
     @property
     def id(self) -> str:
         return self.maintenance.id
+
+    @property
+    def history_path(self) -> str:
+        return _month_path(self.month)
 
     @property
     def title(self) -> str:
@@ -170,6 +181,8 @@ class CommitmentView:
     changes: list[DueChange]
     finished_at: dt.datetime | None
     broken_at: dt.datetime | None
+    #: The due date that passed with no delivery and no new date announced before it.
+    broken_due: Due | None
     latest: CommitmentUpdate | None
     next_update_by: dt.datetime | None
     components: tuple[Component, ...]
@@ -384,6 +397,9 @@ def _incident_view(incident: Incident, now: dt.datetime, site: Site, by_id: dict
             next_by, promised = latest.next_update_by, True
         else:
             next_by = latest.published + site.policy.update_every[incident.impact]
+    postmortem_due = None
+    if resolved_at and incident.impact in (Impact.MAJOR, Impact.CRITICAL):
+        postmortem_due = resolved_at + site.policy.postmortem_within
     local_start = incident.started_at.astimezone(site.timezone)
     corrected_by: dict[int, list[IncidentUpdate]] = defaultdict(list)
     for update in updates:
@@ -398,7 +414,8 @@ def _incident_view(incident: Incident, now: dt.datetime, site: Site, by_id: dict
         current_components={} if not is_open else {k: v for k, v in current.items()},
         affected=tuple(by_id[c] for c in sorted(affected, key=_order(by_id)) if c in by_id),
         corrected_by=dict(corrected_by), segments=segments, path=f"incidents/{incident.id}/",
-        month=(local_start.year, local_start.month),
+        month=(local_start.year, local_start.month), postmortem_due=postmortem_due,
+        postmortem_overdue=bool(postmortem_due and not incident.postmortem and now > postmortem_due),
     )
 
 
@@ -454,12 +471,13 @@ def _commitment_view(c: Commitment, now: dt.datetime, by_id: dict[str, Component
     due = c.due
     changes: list[DueChange] = []
     broken_at: dt.datetime | None = None
+    broken_due: Due | None = None
     finished: CommitmentUpdate | None = None
     for update in c.updates:
         if update.due is not None:
             in_time = update.at <= due.deadline
             if not in_time and broken_at is None:
-                broken_at = due.deadline
+                broken_at, broken_due = due.deadline, due
             changes.append(DueChange(update, due, update.due, in_time))
             due = update.due
         if update.status in (CommitmentStatus.DELIVERED, CommitmentStatus.WITHDRAWN):
@@ -474,7 +492,7 @@ def _commitment_view(c: Commitment, now: dt.datetime, by_id: dict[str, Component
         state = CommitmentState.KEPT if finished.at <= c.due.deadline else CommitmentState.LATE
     else:
         if now > due.deadline and broken_at is None:
-            broken_at = due.deadline
+            broken_at, broken_due = due.deadline, due
         if broken_at is not None:
             state = CommitmentState.BROKEN
         elif status is CommitmentStatus.AT_RISK:
@@ -484,7 +502,7 @@ def _commitment_view(c: Commitment, now: dt.datetime, by_id: dict[str, Component
     next_by = latest.next_update_by if latest and not finished else None
     return CommitmentView(
         commitment=c, state=state, status=status, original_due=c.due, current_due=due, changes=changes,
-        finished_at=finished.at if finished else None, broken_at=broken_at, latest=latest,
+        finished_at=finished.at if finished else None, broken_at=broken_at, broken_due=broken_due, latest=latest,
         next_update_by=next_by,
         components=tuple(by_id[x] for x in sorted(c.components, key=_order(by_id)) if x in by_id),
         path=f"commitments/{c.id}/",
@@ -603,14 +621,18 @@ def _groups(site: Site, components: dict[str, ComponentView]) -> list[Group]:
     return groups
 
 
+def _month_path(month: tuple[int, int]) -> str:
+    return f"history/{month[0]:04d}/{month[1]:02d}/"
+
+
 def _months(incidents: list[IncidentView], maintenance: list[MaintenanceView]) -> list[Month]:
     found: dict[tuple[int, int], Month] = {}
     for view in incidents:
         key = view.month
-        found.setdefault(key, Month(*key, [], [], f"history/{key[0]:04d}/{key[1]:02d}/")).incidents.append(view)
+        found.setdefault(key, Month(*key, [], [], _month_path(key))).incidents.append(view)
     for mview in maintenance:
         key = mview.month
-        found.setdefault(key, Month(*key, [], [], f"history/{key[0]:04d}/{key[1]:02d}/")).maintenance.append(mview)
+        found.setdefault(key, Month(*key, [], [], _month_path(key))).maintenance.append(mview)
     months = [found[k] for k in sorted(found, reverse=True)]
     for newer, older in zip(months, months[1:]):
         newer.previous, older.next = older, newer

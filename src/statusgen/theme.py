@@ -7,10 +7,9 @@ import functools
 import posixpath
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import markup, timeutil
 from .model import Due
@@ -48,7 +47,10 @@ class Theme:
         )
         env.filters.update(
             md=markup.render,
-            time=functools.partial(format_time, tz=tz),
+            time=lambda value, fmt=TIME_FORMAT: format_time(value, tz, fmt),
+            # Plain-text variants, for attributes and <title>: no <time> element.
+            time_text=lambda value, fmt=TIME_FORMAT: _strftime(value.astimezone(tz), fmt),
+            date_text=lambda value, fmt=DATE_FORMAT: _strftime(value, fmt),
             date=format_date,
             day=functools.partial(local_date, tz=tz),
             due=functools.partial(format_due, tz=tz),
@@ -88,10 +90,19 @@ def relative_url(target: str, current: str) -> str:
     return posixpath.relpath(target, base or ".") + fragment
 
 
-def format_time(value: dt.datetime, tz: dt.tzinfo, fmt: str = "%d %b %Y, %H:%M %Z") -> Markup:
+TIME_FORMAT = "%d %b %Y, %H:%M %Z"
+DATE_FORMAT = "%d %b %Y"
+
+
+def _strftime(value: dt.date, fmt: str) -> str:
+    # %d without its leading zero ("5 Nov"), portably: %-d is not on every platform.
+    return value.strftime(fmt.replace("%d", str(value.day)))
+
+
+def format_time(value: dt.datetime, tz: dt.tzinfo, fmt: str = TIME_FORMAT) -> Markup:
     """Return a ``<time>`` element showing ``value`` in the site's zone, machine-readable in UTC."""
     local = value.astimezone(tz)
-    text = local.strftime(fmt).lstrip("0")
+    text = _strftime(local, fmt)
     return Markup('<time datetime="{}">{}</time>').format(value.astimezone(timeutil.UTC).strftime(
         "%Y-%m-%dT%H:%M:%SZ"), text)
 
@@ -100,8 +111,8 @@ def local_date(value: dt.datetime, tz: dt.tzinfo) -> dt.date:
     return value.astimezone(tz).date()
 
 
-def format_date(value: dt.date, fmt: str = "%d %b %Y") -> Markup:
-    return Markup('<time datetime="{}">{}</time>').format(value.isoformat(), value.strftime(fmt).lstrip("0"))
+def format_date(value: dt.date, fmt: str = DATE_FORMAT) -> Markup:
+    return Markup('<time datetime="{}">{}</time>').format(value.isoformat(), _strftime(value, fmt))
 
 
 def format_due(value: Due, tz: dt.tzinfo) -> Markup:
@@ -117,7 +128,3 @@ def format_percent(value: float) -> str:
     if percent >= 100:
         return "100%"
     return f"{min(percent, 99.99):.2f}%"
-
-
-def attrs(**values: Any) -> Markup:  # pragma: no cover - helper for custom themes
-    return Markup(" ").join(Markup('{}="{}"').format(k, escape(v)) for k, v in values.items())
