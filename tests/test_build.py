@@ -11,6 +11,7 @@ import pytest
 from statusgen.build import build
 from statusgen.errors import ContentError
 from statusgen.output import MARKER, OutputError, check_path, write_site
+from statusgen.theme import relative_url
 
 from .conftest import EXAMPLE_SITE, NOW
 
@@ -124,3 +125,23 @@ def test_example_site_pages(tmp_path: Path) -> None:
     written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {MARKER}
     assert expected <= written
     assert result.files == len(written)
+
+
+@pytest.mark.parametrize("target,current,link", [
+    ("", "", "index.html"),
+    ("incidents/x/", "", "incidents/x/index.html"),
+    ("incidents/x/#update-2", "incidents/y/", "../../incidents/x/index.html#update-2"),
+    ("static/style.css", "history/2026/11/", "../../../static/style.css"),
+    ("", "commitments/", "../index.html"),
+    ("history/", "404.html", "history/index.html"),
+])
+def test_relative_links(target: str, current: str, link: str) -> None:
+    assert relative_url(target, current) == link
+
+
+def test_parallel_rendering_gives_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("statusgen.render.PARALLEL_MIN_PAGES", 0)
+    monkeypatch.setattr("statusgen.render._CHUNK", 4)
+    build(EXAMPLE_SITE, tmp_path / "serial", now=NOW, jobs=1)
+    build(EXAMPLE_SITE, tmp_path / "parallel", now=NOW, jobs=2)
+    assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")

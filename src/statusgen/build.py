@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import gc
 import logging
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -42,19 +43,30 @@ class BuildResult:
         )
 
 
-def render_all(view: StatusView, theme: Theme) -> tuple[dict[str, bytes], dict[str, Path]]:
+def render_all(view: StatusView, theme: Theme, *, jobs: int = 1) -> tuple[dict[str, bytes], dict[str, Path]]:
     """Return every output of the site in memory: rendered files and static assets to copy."""
-    files = render_site(view, theme)
+    files = render_site(view, theme, jobs=jobs)
     assets = dict(theme.assets())
     return files, assets
 
 
-def build(site_dir: Path, out: Path, *, now: dt.datetime, theme: Theme | None = None) -> BuildResult:
+def default_jobs() -> int:
+    """Return how many processes a build may use: the CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
+
+
+def build(
+    site_dir: Path, out: Path, *, now: dt.datetime, theme: Theme | None = None, jobs: int | None = None
+) -> BuildResult:
     """Build the site in ``site_dir`` into ``out`` as of ``now``.
 
     :param site_dir: folder holding site.yaml.
     :param out: output folder; replaced atomically, left untouched on any error.
     :param now: the instant the site describes; the only clock the build reads.
+    :param jobs: processes for rendering (default: every CPU available); output is identical.
     :raises ContentError: when the content has errors (nothing is written).
     """
     timings: dict[str, float] = {}
@@ -68,7 +80,7 @@ def build(site_dir: Path, out: Path, *, now: dt.datetime, theme: Theme | None = 
         timings["derive"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    files, assets = render_all(view, theme or Theme.default())
+    files, assets = render_all(view, theme or Theme.default(), jobs=default_jobs() if jobs is None else jobs)
     timings["render"] = time.perf_counter() - start
 
     start = time.perf_counter()

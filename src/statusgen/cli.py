@@ -82,7 +82,10 @@ def cli(verbosity: int | None) -> None:
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=Path("public"),
               show_default=True, help=OUT_HELP)
 @click.option("--now", type=TimeParam(), help=NOW_HELP)
-def build(site: Path | None, site_option: Path | None, out: Path, now: dt.datetime | None) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes to render pages with. Default: one per available CPU. The output is the same.")
+def build(site: Path | None, site_option: Path | None, out: Path, now: dt.datetime | None,
+          jobs: int | None) -> None:
     """Build the status site from SITE into the output folder.
 
     Every problem in the content is reported at once, each with file, line and column;
@@ -95,7 +98,7 @@ def build(site: Path | None, site_option: Path | None, out: Path, now: dt.dateti
     from .loader import find_site
 
     site_dir = find_site(site or site_option)
-    result = run_build(site_dir, out, now=now or dt.datetime.now(dt.UTC))
+    result = run_build(site_dir, out, now=now or dt.datetime.now(dt.UTC), jobs=jobs)
     log.info(result.summary(out))
     index = (out / "index.html").resolve()
     log.info("Open %s in a browser.", index.as_uri())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import posixpath
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -77,17 +76,15 @@ class Theme:
 def relative_url(target: str, current: str) -> str:
     """Return a link from the page at ``current`` to ``target`` (both site-relative paths).
 
-    Folder paths (``incidents/x/``) link to their ``index.html``, so the built site works
-    from a web server, a subfolder and straight from disk alike.
+    The link climbs to the site root and goes down again (``../../incidents/x/index.html``):
+    one string concatenation per link, the same from every page of a folder. Folder paths
+    link to their ``index.html``, so the built site works from a web server, a subfolder and
+    straight from disk alike.
     """
-    fragment = ""
-    if "#" in target:
-        target, fragment = target.split("#", 1)
-        fragment = "#" + fragment
-    if target == "" or target.endswith("/"):
-        target += "index.html"
-    base = posixpath.dirname(current if not current.endswith("/") else current + "index.html")
-    return posixpath.relpath(target, base or ".") + fragment
+    path, hash_, fragment = target.partition("#")
+    if path == "" or path.endswith("/"):
+        path += "index.html"
+    return "../" * current.count("/") + path + hash_ + fragment
 
 
 TIME_FORMAT = "%d %b %Y, %H:%M %Z"
