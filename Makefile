@@ -32,13 +32,14 @@ site: $(VENV)/.installed
 test: $(VENV)/.installed-test test-tools
 	$(BIN)/python -m pytest
 
-# Real checkers for the built site (Nu Html Checker). They need Node and Java; without
-# them the tests that use them are skipped and say why (in CI they fail instead).
+# Real checkers for the built site: the Nu Html Checker (needs Java) and axe-core in
+# headless Chromium (Debian package chromium). They come from npm; without Node, Java or
+# Chromium the tests that use them are skipped and say why (in CI they fail instead).
 test-tools:
 	@if command -v npm >/dev/null 2>&1; then \
 	  [ node_modules/.package-lock.json -nt package-lock.json ] || \
 	  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; \
-	else echo "npm not found: HTML validation tests will be skipped"; fi
+	else echo "npm not found: HTML validation and browser tests will be skipped"; fi
 
 golden: $(VENV)/.installed-test
 	STATUSGEN_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py -q
