@@ -13,7 +13,7 @@ from statusgen.errors import ContentError
 from statusgen.output import MARKER, OutputError, check_path, write_site
 from statusgen.theme import relative_url
 
-from .conftest import EXAMPLE_SITE, NOW
+from .conftest import EXAMPLE_SITE, NOW, ROOT
 
 
 def tree(root: Path) -> dict[str, str]:
@@ -125,6 +125,11 @@ def test_example_site_pages(tmp_path: Path) -> None:
     written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {MARKER}
     assert expected <= written
     assert result.files == len(written)
+    theme_static = ROOT / "themes" / "default" / "static"
+    for asset in theme_static.rglob("*"):
+        if asset.is_file():
+            copied = out / "static" / asset.relative_to(theme_static)
+            assert copied.read_bytes() == asset.read_bytes()
 
 
 @pytest.mark.parametrize("target,current,link", [
