@@ -8,14 +8,19 @@ import gc
 import logging
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .api import render_api
+from .badges import render_badges
+from .crawl import render_crawl
 from .derive import StatusView, derive
+from .feeds import render_feeds
+from .ical import render_calendar
 from .loader import load_site
 from .model import Content
-from .output import write_site
+from .output import OutputError, write_site
 from .render import render_site
 from .theme import Theme
 
@@ -43,9 +48,25 @@ class BuildResult:
         )
 
 
+#: Everything besides the pages, each a pure ``StatusView -> {output path: bytes}``.
+GENERATORS: tuple[Callable[[StatusView], dict[str, bytes]], ...] = (
+    render_feeds, render_api, render_calendar, render_badges, render_crawl,
+)
+
+
 def render_all(view: StatusView, theme: Theme, *, jobs: int = 1) -> tuple[dict[str, bytes], dict[str, Path]]:
-    """Return every output of the site in memory: rendered files and static assets to copy."""
+    """Return every output of the site in memory: rendered files and static assets to copy.
+
+    :raises OutputError: when two outputs want the same path (never a silent overwrite).
+    """
     files = render_site(view, theme, jobs=jobs)
+    for generate in GENERATORS:
+        generated = generate(view)
+        clashes = sorted(generated.keys() & files.keys())
+        if clashes:
+            raise OutputError(f"two outputs want the same path: {', '.join(clashes)} "
+                              f"(from {generate.__module__} and an earlier step)")
+        files.update(generated)
     assets = dict(theme.assets())
     return files, assets
 

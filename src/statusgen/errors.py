@@ -34,6 +34,8 @@ class Problem:
     hint: str = ""
     severity: Severity = Severity.ERROR
     source: str = ""
+    #: The `statusgen check` rule that found it ("" for problems in the content itself).
+    rule: str = ""
 
     @property
     def location(self) -> str:
@@ -63,6 +65,12 @@ class StatusgenError(click.ClickException):
     """Base of every error statusgen reports to the user without a traceback."""
 
     exit_code = 1
+
+
+class UsageProblem(StatusgenError):
+    """The command line asks for something that cannot be (a wrong id, option or time): exit status 2."""
+
+    exit_code = 2
 
 
 class ContentError(StatusgenError):

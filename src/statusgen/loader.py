@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -63,19 +63,32 @@ def find_site(path: Path | None) -> Path:
     )
 
 
-def load_site(root: Path) -> Content:
+def load_site(root: Path, overlay: Mapping[str, str] | None = None) -> Content:
     """Load and validate everything in the site folder ``root``.
 
+    :param overlay: texts to read instead of the files on disk, by path relative to ``root``
+        (``incidents/<id>.yaml``); a path may name a file that does not exist yet. Authoring
+        commands validate an edit this way before they write it.
     :raises ContentError: with every problem found, when any of them is an error.
     """
-    problems: list[Problem] = []
-    content = _SiteLoader(root, problems).load()
+    content, problems = read_site(root, overlay)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     for warning in sorted((p for p in problems if p.severity is Severity.WARNING), key=Problem.sort_key):
         log.warning(warning.format())
     if errors or content is None:
         raise ContentError(errors)
     return content
+
+
+def read_site(root: Path, overlay: Mapping[str, str] | None = None) -> tuple[Content | None, list[Problem]]:
+    """Load the site folder ``root``; return the content (None when anything is an error) and every problem.
+
+    Unlike :func:`load_site` this never raises for content problems: `statusgen check` reports
+    them together with its own findings.
+    """
+    problems: list[Problem] = []
+    content = _SiteLoader(root, problems, overlay).load()
+    return content, problems
 
 
 def compose_file(path: Path, ctx: Context, text: str) -> yaml.Node | None:
@@ -114,8 +127,9 @@ def _yaml_hint(problem: str, source: str) -> str:
 
 
 class _SiteLoader:
-    def __init__(self, root: Path, problems: list[Problem]) -> None:
+    def __init__(self, root: Path, problems: list[Problem], overlay: Mapping[str, str] | None = None) -> None:
         self.root = root
+        self.overlay = dict(overlay or {})
         # Resolving every path for messages is slow on big sites: work out the prefix once.
         self.shown_root = display_path(root)
         self.problems = problems
@@ -127,8 +141,8 @@ class _SiteLoader:
     def _read(self, path: Path) -> tuple[Context, yaml.Node | None]:
         ctx = Context(self._shown(path), "", self.problems)
         try:
-            raw = path.read_bytes()
-            text = raw.decode("utf-8-sig")
+            rel = path.relative_to(self.root).as_posix()
+            text = self.overlay[rel] if rel in self.overlay else path.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             ctx.report(None, f"the file is not UTF-8 text (byte {exc.start})", "save it as UTF-8", line=1, column=1)
             return ctx, None
@@ -140,10 +154,10 @@ class _SiteLoader:
 
     def _item_files(self, kind: str) -> Iterator[tuple[str, Path]]:
         folder = self.root / kind
-        if not folder.is_dir():
-            return
+        paths = set(folder.iterdir()) if folder.is_dir() else set()
+        paths.update(self.root / rel for rel in self.overlay if rel.rpartition("/")[0] == kind)
         seen: dict[str, Path] = {}
-        for path in sorted(folder.iterdir()):
+        for path in sorted(paths):
             if path.name.startswith(".") or path.is_dir():
                 continue
             shown = self._shown(path)
@@ -238,9 +252,12 @@ class _SiteLoader:
                 update_every={impact: every_rec[impact.value] for impact in Impact},
                 maintenance_notice=policy_rec["maintenance_notice"],
                 postmortem_within=policy_rec["postmortem_within"],
+                refresh=policy_rec["refresh"],
+                backfill_tolerance=policy_rec["backfill_tolerance"],
             ),
             components=tuple(components),
             source=Source(ctx.path, rec.lines()),
+            feed_entries=rec.get("feed_entries", 50),
         )
 
     # -- helpers ---------------------------------------------------------------------------------

@@ -87,6 +87,10 @@ class Policy:
     update_every: dict[Impact, dt.timedelta]
     maintenance_notice: dt.timedelta
     postmortem_within: dt.timedelta
+    #: How often the site is rebuilt; an older page warns readers that it may be stale.
+    refresh: dt.timedelta = dt.timedelta(minutes=15)
+    #: How much later than the time it claims an update may be committed before `check --since` warns.
+    backfill_tolerance: dt.timedelta = dt.timedelta(minutes=30)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +111,8 @@ class Site:
     policy: Policy
     components: tuple[Component, ...]
     source: Source
+    #: Entries per feed (RSS and Atom), newest first.
+    feed_entries: int = 50
 
     def component(self, component_id: str) -> Component:
         return self._by_id[component_id]

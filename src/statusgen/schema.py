@@ -567,6 +567,10 @@ POLICY = Obj(
           default=timeutil.parse_duration("72h")),
     Field("postmortem_within", Duration, "How soon after a major or critical incident is resolved its "
           "postmortem is due.", default=timeutil.parse_duration("5d")),
+    Field("refresh", Duration, "How often the site is rebuilt; a page older than this warns readers that it "
+          "may be out of date.", default=timeutil.parse_duration("15m")),
+    Field("backfill_tolerance", Duration, "`check --since` warns when an update is committed more than this "
+          "long after the time it claims, unless it gives `posted_at`.", default=timeutil.parse_duration("30m")),
     doc="The promises the team makes about its own communication.",
 )
 
@@ -582,6 +586,8 @@ SITE = Obj(
         Field("url", Url(), "Support page."),
     ), "How customers reach support."),
     Field("feedback_url", Url(), "Optional survey link shown under updates (\"was this helpful?\")."),
+    Field("feed_entries", Int(minimum=1), "How many entries each RSS and Atom feed holds, newest first.",
+          default=50),
     Field("policy", POLICY, POLICY.doc),
     Field("components", ListOf(COMPONENT, min_items=1), "The components, in the order customers see them.",
           required=True),

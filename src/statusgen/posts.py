@@ -1,0 +1,224 @@
+"""Every published word of the site as one flat list, newest first.
+
+Each incident update, postmortem, maintenance announcement and update, commitment and
+commitment update is one :class:`Post` with a permalink anchor on its page that never
+changes (FORMAT.md promises ``#update-<n>``). Feeds are made of posts; the JSON API and
+the sitemap date their documents by them.
+
+Only what was published by ``now`` is a post: an update dated later appears with the first
+build after its time. Post bodies are rendered lazily, because feeds show only the newest
+few of what can be tens of thousands of posts on a big site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from . import markup, timeutil
+from .derive import CommitmentView, IncidentView, MaintenanceView, StatusView
+from .model import CommitmentUpdate, Component, ComponentStatus, Due, IncidentStatus, IncidentUpdate
+
+#: How times are written inside post bodies (the site's zone, like the pages).
+TIME_FORMAT = "%b %Y, %H:%M %Z"
+
+
+class Kind(enum.Enum):
+    INCIDENT = "incident"
+    POSTMORTEM = "postmortem"
+    MAINTENANCE = "maintenance"
+    COMMITMENT = "commitment"
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """One published update, announcement or postmortem."""
+
+    kind: Kind
+    item_id: str
+    #: The item's page, relative to the site root (``incidents/<id>/``).
+    path: str
+    #: The element id on that page (``update-3``, ``postmortem``, ``details``, ``promise``).
+    anchor: str
+    #: What and which status, e.g. ``[Identified] Elevated API latency``.
+    title: str
+    #: When customers could first read it.
+    published: dt.datetime
+    components: tuple[Component, ...]
+    #: Position within its item, for a stable order among posts published at the same instant.
+    seq: int
+    _content: Callable[[], Markup] = field(repr=False, compare=False)
+
+    @property
+    def target(self) -> str:
+        """Return the site-relative permalink, ``incidents/<id>/#update-<n>``."""
+        return f"{self.path}#{self.anchor}"
+
+    def content(self) -> Markup:
+        """Return the post as sanitised HTML (links absolute, times in the site's zone)."""
+        return self._content()
+
+
+def published_posts(view: StatusView) -> list[Post]:
+    """Return every post published by ``view.now``, newest first, in a fixed order."""
+    global _last
+    # Feeds, the API and the sitemap each ask for the same view's posts: make them once.
+    if _last is None or _last[0] is not view:
+        found = [p for p in _all_posts(view) if p.published <= view.now]
+        found.sort(key=lambda p: (p.published, p.path, p.seq), reverse=True)
+        _last = (view, tuple(found))
+    return list(_last[1])
+
+
+_last: tuple[StatusView, tuple[Post, ...]] | None = None
+
+
+def latest(posts: Iterable[Post]) -> dt.datetime | None:
+    """Return when the newest of ``posts`` was published, if there is one."""
+    return max((p.published for p in posts), default=None)
+
+
+def _all_posts(view: StatusView) -> Iterator[Post]:
+    writer = _Writer(view)
+    for incident in view.incidents:
+        yield from writer.incident(incident)
+    for maintenance in view.maintenance:
+        yield from writer.maintenance(maintenance)
+    for commitment in view.commitments:
+        yield from writer.commitment(commitment)
+
+
+class _Writer:
+    """Turns the items of one view into posts."""
+
+    def __init__(self, view: StatusView) -> None:
+        self.view = view
+        self.site = view.site
+        self.tz = view.site.timezone
+        self.names = {c.id: c.name for c in view.site.components}
+
+    # -- small pieces of HTML -----------------------------------------------------------------
+
+    def time(self, value: dt.datetime) -> str:
+        local = value.astimezone(self.tz)
+        return f"{local.day} {local.strftime(TIME_FORMAT)}"
+
+    def due(self, value: Due) -> str:
+        if value.is_date:
+            day = value.value
+            return f"{day.day} {day.strftime('%b %Y')}"
+        return self.time(value.deadline)
+
+    def link(self, target: str, text: str) -> Markup:
+        return Markup('<a href="{}">{}</a>').format(self.site.base_url + target, text)
+
+    def statuses(self, lead: str, components: dict[str, ComponentStatus]) -> Markup:
+        parts = [f"{self.names.get(cid, cid)}: {status.label.lower()}" for cid, status in components.items()]
+        return Markup("<p>{} {}.</p>").format(lead, "; ".join(parts))
+
+    @staticmethod
+    def para(text: str) -> Markup:
+        return Markup("<p>{}</p>").format(text)
+
+    # -- incidents ----------------------------------------------------------------------------
+
+    def incident(self, view: IncidentView) -> Iterator[Post]:
+        incident = view.incident
+        for update in incident.updates:
+            title = f"[{update.status.label}] {view.title}"
+            if update.corrects:
+                title += f" (correction of update {update.corrects})"
+            yield Post(Kind.INCIDENT, view.id, view.path, f"update-{update.number}", title, update.published,
+                       view.affected, update.number,
+                       lambda u=update: self._incident_update(view, u))
+        if incident.postmortem:
+            yield Post(Kind.POSTMORTEM, view.id, view.path, "postmortem", f"[Postmortem] {view.title}",
+                       incident.postmortem.published_at, view.affected, len(incident.updates) + 1,
+                       lambda: self._postmortem(view))
+
+    def _incident_update(self, view: IncidentView, update: IncidentUpdate) -> Markup:
+        parts: list[Markup] = []
+        if update.corrects:
+            parts.append(Markup("<p><strong>Correction of {}.</strong></p>").format(
+                self.link(f"{view.path}#update-{update.corrects}", f"update {update.corrects}")))
+        parts.append(markup.render(update.body))
+        components = dict(view.incident.components) if update.number == 1 else {}
+        components.update(update.components or {})
+        if components and update.status is not IncidentStatus.RESOLVED:
+            parts.append(self.statuses("Component status:", components))
+        if update.posted_at:
+            parts.append(self.para(f"Added later: posted {self.time(update.posted_at)}, "
+                                   f"describing {self.time(update.at)}."))
+        if update.next_update_by:
+            parts.append(self.para(f"Next update promised by {self.time(update.next_update_by)}."))
+        return Markup("\n").join(parts)
+
+    def _postmortem(self, view: IncidentView) -> Markup:
+        assert view.incident.postmortem is not None
+        parts = [markup.render(view.incident.postmortem.body)]
+        if view.actions:
+            items = Markup("").join(
+                Markup("<li>{} (due {})</li>").format(self.link(c.path, c.title), self.due(c.current_due))
+                for c in view.actions)
+            parts.append(Markup("<p>What we are changing, each a commitment tracked to delivery:</p>"
+                                "<ul>{}</ul>").format(items))
+        return Markup("\n").join(parts)
+
+    # -- maintenance --------------------------------------------------------------------------
+
+    def maintenance(self, view: MaintenanceView) -> Iterator[Post]:
+        m = view.maintenance
+        yield Post(Kind.MAINTENANCE, view.id, view.path, "details", f"[Maintenance scheduled] {view.title}",
+                   m.announced_at, view.affected, 0, lambda: self._announcement(view))
+        for update in m.updates:
+            title = f"[Maintenance {_words(update.status)}] {view.title}"
+            yield Post(Kind.MAINTENANCE, view.id, view.path, f"update-{update.number}", title, update.at,
+                       view.affected, update.number, lambda u=update: markup.render(u.body))
+
+    def _announcement(self, view: MaintenanceView) -> Markup:
+        m = view.maintenance
+        window = (f"Window: {self.time(m.starts_at)} to {self.time(m.ends_at)} "
+                  f"({timeutil.humanize_duration(m.ends_at - m.starts_at)}).")
+        parts = [self.para(window), self.statuses("Affects:", m.components), markup.render(m.body)]
+        return Markup("\n").join(parts)
+
+    # -- commitments --------------------------------------------------------------------------
+
+    def commitment(self, view: CommitmentView) -> Iterator[Post]:
+        c = view.commitment
+        yield Post(Kind.COMMITMENT, view.id, view.path, "promise", f"[Commitment planned] {view.title}",
+                   c.made_at, view.components, 0, lambda: self._promise(view))
+        due = c.due
+        for update in c.updates:
+            title = f"[Commitment {_words(update.status)}] {view.title}"
+            if update.due is not None:
+                title += f" (new due date: {self.due(update.due)})"
+            yield Post(Kind.COMMITMENT, view.id, view.path, f"update-{update.number}", title, update.at,
+                       view.components, update.number,
+                       lambda u=update, previous=due: self._commitment_update(u, previous))
+            due = update.due or due
+
+    def _promise(self, view: CommitmentView) -> Markup:
+        parts = [markup.render(view.commitment.body), self.para(f"Due {self.due(view.original_due)}.")]
+        if view.incident:
+            parts.append(Markup("<p>After the incident {}.</p>").format(
+                self.link(view.incident.path, view.incident.title)))
+        return Markup("\n").join(parts)
+
+    def _commitment_update(self, update: CommitmentUpdate, previous: Due) -> Markup:
+        parts: list[Markup] = []
+        if update.due is not None:
+            parts.append(self.para(f"New due date: {self.due(update.due)} (was {self.due(previous)})."))
+        if update.body:
+            parts.append(markup.render(update.body))
+        if update.next_update_by:
+            parts.append(self.para(f"Next update promised by {self.time(update.next_update_by)}."))
+        return Markup("\n").join(parts) or self.para(f"Status: {_words(update.status)}.")
+
+
+def _words(status: enum.Enum) -> str:
+    return str(status.value).replace("_", " ")
