@@ -59,6 +59,7 @@ def checked() -> Iterator[list[dict]]:
             next(c.path for c in view.commitments if c.changes),
             "history/",
             view.months[0].path,
+            "expect/",
             "no-such-page/",  # served the 404 page
         ]
         yield check_pages(site, pages)

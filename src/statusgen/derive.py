@@ -12,8 +12,12 @@ import datetime as dt
 import enum
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from . import timeutil
+
+if TYPE_CHECKING:
+    from .figures import Responsiveness
 from .model import (
     Commitment,
     CommitmentStatus,
@@ -287,6 +291,8 @@ class StatusView:
     ledger: Ledger
     months: list[Month]  # newest first
     days: list[dt.date] = field(default_factory=list)
+    #: Time to first update, promises kept, commitments kept (see figures.py).
+    responsiveness: Responsiveness | None = None
 
 
 def derive(content: Content, now: dt.datetime) -> StatusView:
@@ -336,13 +342,18 @@ def derive(content: Content, now: dt.datetime) -> StatusView:
         broken=states.count(CommitmentState.BROKEN), open=states.count(CommitmentState.OPEN),
         at_risk=states.count(CommitmentState.AT_RISK), withdrawn=states.count(CommitmentState.WITHDRAWN),
     )
-    return StatusView(
+    view = StatusView(
         site=site, now=now, indicator=indicator, groups=groups, components=components,
         incidents=incidents, open_incidents=open_incidents, recent_incidents=recent,
         maintenance=maintenance, running_maintenance=running, upcoming_maintenance=upcoming,
         commitments=commitments, open_commitments=[c for c in commitments if c.state.is_open],
         ledger=ledger, months=_months(incidents, maintenance), days=days,
     )
+    # Imported here: figures works on the finished view (and imports this module).
+    from .figures import responsiveness
+
+    view.responsiveness = responsiveness(view)
+    return view
 
 
 # -- incidents ---------------------------------------------------------------------------------

@@ -61,6 +61,7 @@ def pages(view: StatusView) -> Iterator[tuple[Page, dict[str, Any]]]:
     for commitment in view.commitments:
         yield Page(commitment.path, commitment.title, "commitment.html"), {"commitment": commitment}
     yield Page("history/", "History", "history.html"), {}
+    yield Page("expect/", "What to expect", "expect.html"), {}
     for month in view.months:
         title = month.first_day.strftime("%B %Y")
         yield Page(month.path, title, "month.html"), {"month": month}
@@ -117,6 +118,7 @@ class _Renderer:
             now=view.now,
             base_path=urlsplit(view.site.base_url).path or "/",
             generator=f"statusgen {__version__}",
+            figures=view.responsiveness,
         )
         self.env = env
         self.templates: dict[str, jinja2.Template] = {}

@@ -1,0 +1,101 @@
+// statusgen: small progressive enhancements for the status pages. No framework, no requests.
+//
+// Every page is complete without this script: next-update deadlines and the time the page was
+// generated are in the HTML as absolute times in the site's zone. With it, in the reader's own
+// clock and time zone:
+// - each next-update deadline (<p class="next" data-due="...">) says "in 25 minutes" or
+//   "overdue by 12 minutes", and switches to the overdue sentence once the deadline passes;
+// - a page older than the site's refresh interval (<body data-generated data-refresh>) says
+//   so at the top, so a stale page never poses as current.
+(function () {
+  "use strict";
+
+  var body = document.body;
+  var generated = Date.parse(body.getAttribute("data-generated") || "");
+  var refresh = Number(body.getAttribute("data-refresh") || 0) * 1000;
+  var siteZone = body.getAttribute("data-timezone") || undefined;
+  var lang = document.documentElement.lang || "en";
+
+  // "less than a minute", "25 minutes", "1 hour 5 minutes", "3 days 4 hours".
+  function span(ms) {
+    var minutes = Math.round(Math.abs(ms) / 60000);
+    if (minutes < 1) return "less than a minute";
+    var days = Math.floor(minutes / 1440);
+    var hours = Math.floor((minutes % 1440) / 60);
+    var mins = minutes % 60;
+    var parts = [];
+    if (days) parts.push(days + (days === 1 ? " day" : " days"));
+    if (hours) parts.push(hours + (hours === 1 ? " hour" : " hours"));
+    if (mins && !days) parts.push(mins + (mins === 1 ? " minute" : " minutes"));
+    return parts.join(" ");
+  }
+
+  // "13:35" in the given zone, or in the reader's own when zone is undefined.
+  function clock(time, zone) {
+    try {
+      return new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone })
+        .format(time);
+    } catch (e) {
+      return "";
+    }
+  }
+
+  // ", at 13:35 your time" when the reader's clock shows another time than the site's zone.
+  function readerTime(time) {
+    var mine = clock(time);
+    var site = clock(time, siteZone);
+    return mine && site && mine !== site ? ", at " + mine + " your time" : "";
+  }
+
+  function showDue(element, now) {
+    var due = Date.parse(element.getAttribute("data-due") || "");
+    if (isNaN(due)) return;
+    var late = now > due;
+    element.classList.toggle("overdue", late);
+    var ahead = element.querySelector(".due-ahead");
+    var past = element.querySelector(".due-past");
+    if (ahead) ahead.hidden = late;
+    if (past) past.hidden = !late;
+    var text = late ? " (overdue by " + span(now - due) + ")" : " (in " + span(due - now) + readerTime(due) + ")";
+    var countdowns = element.querySelectorAll(".countdown");
+    for (var i = 0; i < countdowns.length; i++) countdowns[i].textContent = text;
+  }
+
+  function showFreshness(now) {
+    var notice = document.getElementById("stale-notice");
+    var age = now - generated;
+    if (isNaN(generated) || !(refresh > 0) || age <= refresh) {
+      if (notice) notice.hidden = true;
+      return;
+    }
+    if (!notice) {
+      notice = document.createElement("p");
+      notice.id = "stale-notice";
+      notice.className = "notice stale";
+      notice.setAttribute("role", "status");
+      var main = document.getElementById("main") || body;
+      main.insertBefore(notice, main.firstChild);
+    }
+    notice.hidden = false;
+    notice.textContent = "";
+    var strong = document.createElement("strong");
+    strong.textContent = "This page may be out of date.";
+    notice.appendChild(strong);
+    notice.appendChild(document.createTextNode(
+      " It was generated " + span(age) + " ago, and this site is normally rebuilt every " + span(refresh) +
+      ". Reload it for the latest status; if this message stays, updates to this site are delayed."));
+  }
+
+  function tick() {
+    var now = Date.now();
+    var deadlines = document.querySelectorAll("[data-due]");
+    for (var i = 0; i < deadlines.length; i++) showDue(deadlines[i], now);
+    showFreshness(now);
+  }
+
+  tick();
+  window.setInterval(tick, 30000);
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden) tick();
+  });
+})();
