@@ -43,9 +43,14 @@ class BuildResult:
     def summary(self, out: Path) -> str:
         c = self.content
         return (
-            f"Built {self.files} files from {len(c.incidents)} incidents, {len(c.maintenance)} maintenance "
-            f"and {len(c.commitments)} commitments into {out} in {self.seconds:.2f} s"
+            f"Built {_count(self.files, 'file')} from {_count(len(c.incidents), 'incident')}, "
+            f"{len(c.maintenance)} maintenance and {_count(len(c.commitments), 'commitment')} into {out} "
+            f"in {self.seconds:.2f} s"
         )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 #: Everything besides the pages, each a pure ``StatusView -> {output path: bytes}``.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import enum
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -594,7 +595,7 @@ def _uptime_days(
     # Sweep over the instants where any segment starts or ends.
     points = sorted({p for s in segments for p in (s.start, s.end)} | {bounds[0]})
     points = [p for p in points if bounds[0] <= p <= min(now, bounds[-1])] or [bounds[0]]
-    for start, end in zip(points, points[1:]):
+    for start, end in itertools.pairwise(points):
         active = [s for s in segments if s.start <= start and s.end >= end]
         if not active:
             continue
@@ -645,6 +646,6 @@ def _months(incidents: list[IncidentView], maintenance: list[MaintenanceView]) -
         key = mview.month
         found.setdefault(key, Month(*key, [], [], _month_path(key))).maintenance.append(mview)
     months = [found[k] for k in sorted(found, reverse=True)]
-    for newer, older in zip(months, months[1:]):
+    for newer, older in itertools.pairwise(months):
         newer.previous, older.next = older, newer
     return months

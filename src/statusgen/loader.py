@@ -17,7 +17,6 @@ from .model import (
     CommitmentStatus,
     CommitmentUpdate,
     Component,
-    ComponentStatus,
     Contact,
     Content,
     Due,
@@ -126,6 +125,15 @@ def _yaml_hint(problem: str, source: str) -> str:
     return "check the indentation and quoting around this line"
 
 
+def _in_order(ctx: Context, update: Record, number: int, previous: dt.datetime | None) -> bool:
+    """Return whether update ``number`` comes no earlier than the one before it; report it when not."""
+    if previous is None or update["at"] >= previous:
+        return True
+    ctx.report(update.key_node("at"), f"update {number} is dated before update {number - 1}",
+               "updates are listed oldest first; correct the time or the order")
+    return False
+
+
 class _SiteLoader:
     def __init__(self, root: Path, problems: list[Problem], overlay: Mapping[str, str] | None = None) -> None:
         self.root = root
@@ -221,7 +229,7 @@ class _SiteLoader:
             self.tz = rec["timezone"]
         components: list[Component] = []
         seen: dict[str, int] = {}
-        for item, item_node in rec.get("components", []) or []:
+        for item, _ in rec.get("components", []) or []:
             if not item:
                 continue
             cid = item.get("id")
@@ -290,7 +298,7 @@ class _SiteLoader:
         started_at = rec.get("started_at")
         previous_status: IncidentStatus | None = None
         previous_at: dt.datetime | None = None
-        for number, (u, u_node) in enumerate(raw_updates, start=1):
+        for number, (u, _) in enumerate(raw_updates, start=1):
             if u is INVALID or not self._valid(u):
                 ok = False
                 continue
@@ -314,9 +322,7 @@ class _SiteLoader:
                     ok = False
                     continue
                 status = previous_status
-            if previous_at is not None and at < previous_at:
-                ctx.report(u.key_node("at"), f"update {number} is dated before update {number - 1}",
-                           "updates are listed oldest first; correct the time or the order")
+            if not _in_order(ctx, u, number, previous_at):
                 ok = False
             if started_at and at < started_at:
                 ctx.report(u.key_node("at"), f"update {number} is dated before the incident started "
@@ -410,9 +416,7 @@ class _SiteLoader:
             if u is INVALID or not self._valid(u):
                 ok = False
                 continue
-            if previous is not None and u["at"] < previous:
-                ctx.report(u.key_node("at"), f"update {number} is dated before update {number - 1}",
-                           "updates are listed oldest first; correct the time or the order")
+            if not _in_order(ctx, u, number, previous):
                 ok = False
             if ok and u["at"] < rec["announced_at"]:
                 ctx.report(u.key_node("at"), f"update {number} is dated before the announcement",
@@ -454,9 +458,7 @@ class _SiteLoader:
                 ctx.report(u.key_node("at"), f"update {number} is dated before the commitment was made",
                            "updates come after made_at")
                 ok = False
-            if previous is not None and at < previous:
-                ctx.report(u.key_node("at"), f"update {number} is dated before update {number - 1}",
-                           "updates are listed oldest first; correct the time or the order")
+            if not _in_order(ctx, u, number, previous):
                 ok = False
             if finished is not None:
                 ctx.report(u.key_node("status"), f"update {number} follows update {finished.number}, which "

@@ -114,13 +114,6 @@ class Site:
     #: Entries per feed (RSS and Atom), newest first.
     feed_entries: int = 50
 
-    def component(self, component_id: str) -> Component:
-        return self._by_id[component_id]
-
-    @property
-    def _by_id(self) -> dict[str, Component]:
-        return {c.id: c for c in self.components}
-
 
 @dataclass(frozen=True, slots=True)
 class IncidentUpdate:

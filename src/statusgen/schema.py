@@ -7,7 +7,6 @@ declarations describe the format as JSON Schema, so editors and the loader never
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Sequence
@@ -555,7 +554,7 @@ UPDATE_EVERY = Obj(
         Field(impact.value, Duration, f"Longest silence on an open {impact.value} incident.",
               default=timeutil.parse_duration(default))
         for impact, default in zip(
-            (Impact.CRITICAL, Impact.MAJOR, Impact.MINOR, Impact.NONE), ("30m", "1h", "4h", "24h")
+            (Impact.CRITICAL, Impact.MAJOR, Impact.MINOR, Impact.NONE), ("30m", "1h", "4h", "24h"), strict=True
         )
     ),
     doc="Longest time between two updates of an open incident, by impact.",
@@ -669,7 +668,3 @@ COMMITMENT = Obj(
 )
 
 KINDS: dict[str, Obj] = {"incidents": INCIDENT, "maintenance": MAINTENANCE, "commitments": COMMITMENT}
-
-
-def as_date(value: dt.date | dt.datetime) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value

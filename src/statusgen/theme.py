@@ -13,8 +13,6 @@ from markupsafe import Markup
 from . import markup, timeutil
 from .model import Due
 
-TEMPLATE_SUFFIXES = (".html", ".xml", ".txt", ".j2")
-
 
 def default_theme_dir() -> Path:
     """Return the bundled default theme: inside the installed package, else the source checkout."""

@@ -100,7 +100,7 @@ def parse_duration(text: str) -> dt.timedelta:
     match = _DURATION_RE.match(value)
     if not value or not match:
         raise TimeFormatError(f"{text.strip()!r} is not a duration", _DURATION_HINT)
-    seconds = sum(int(n) * size for n, (_, size) in zip(match.groups(), _UNITS) if n)
+    seconds = sum(int(n) * size for n, (_, size) in zip(match.groups(), _UNITS, strict=True) if n)
     if seconds <= 0:
         raise TimeFormatError(f"the duration {text.strip()!r} is zero", "a duration must be longer than 0")
     return dt.timedelta(seconds=seconds)
