@@ -97,7 +97,10 @@ class Kind:
         """Return the text of a scalar node, or report that a scalar was expected."""
         if isinstance(node, yaml.ScalarNode) and node.tag != f"{_TAG}null":
             return str(node.value)
-        ctx.report(node, f"expected {self.what}, got {_describe(node)}")
+        hint = "write a single value on the same line as the key"
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and isinstance(self, Str):
+            hint += "; for text over several lines use a block: `key: |` and indent the lines below"
+        ctx.report(node, f"expected {self.what}, got {_describe(node)}", hint)
         return None
 
 
@@ -422,8 +425,13 @@ class Record:
         return self.values[name]
 
     def get(self, name: str, default: Any = None) -> Any:
-        value = self.values.get(name, default)
-        return default if value is None else value
+        """Return the value of ``name``; ``default`` when it is absent or invalid (already reported).
+
+        Callers then never trip over a value that failed validation while they go on
+        checking the rest of the file for more problems.
+        """
+        value = self.values.get(name)
+        return default if value is None or value is INVALID else value
 
     def has(self, name: str) -> bool:
         return self.values.get(name) is not None
