@@ -6,12 +6,13 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 NOW    ?=
 
-.PHONY: site test test-tools golden bench clean help
+.PHONY: site test test-tools golden screenshots bench clean help
 
 help:
 	@echo "make site    set up .venv, build content/ into public/"
 	@echo "make test    set up .venv with test tools, run the whole test suite"
 	@echo "make golden  rebuild the golden copy of the example site (tests/golden/) after a deliberate change"
+	@echo "make screenshots  refresh docs/screenshots/ (the README's pictures) in headless Chromium"
 	@echo "make bench   time builds of synthetic sites (1,000 and 10,000 incidents)"
 
 $(BIN)/python:
@@ -43,6 +44,10 @@ test-tools:
 
 golden: $(VENV)/.installed-test
 	STATUSGEN_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py -q
+
+# The README's screenshots: the example home page at 390 and 1280 px, light and dark.
+screenshots: $(VENV)/.installed-test test-tools
+	STATUSGEN_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/test_browser.py -q -k screenshots
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py

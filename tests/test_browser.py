@@ -1,10 +1,18 @@
-"""Pages as a person meets them, in headless Chromium: axe-core WCAG 2.1 AA in light and dark, and reflow at 320 px."""
+"""Pages as a person meets them, in headless Chromium.
+
+Every page type of the example site, of the same site in German and of the customised example
+(docs/custom-theme-example): axe-core WCAG 2.1 AA in light and dark, reflow at 320 px, the
+page's language, the per-day uptime detail reached with the keyboard alone, and printing.
+Screenshots of the home page for the README come from the same browser (``make screenshots``).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
+import struct
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -13,11 +21,14 @@ from pathlib import Path
 import pytest
 
 from statusgen.build import build
+from statusgen.derive import StatusView
 
 from .conftest import EXAMPLE_SITE, NOW, ROOT
 
-SCRIPT = ROOT / "tests" / "browser" / "check-pages.mjs"
+BROWSER = ROOT / "tests" / "browser"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CUSTOM_SITE = ROOT / "docs" / "custom-theme-example"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
 def _need_browser() -> None:
@@ -34,47 +45,110 @@ def _need_browser() -> None:
         pytest.skip(reason)
 
 
+def _start(script: str, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(["node", str(BROWSER / script), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def _finish(process: subprocess.Popen[str]) -> dict:
+    try:
+        stdout, stderr = process.communicate(timeout=300)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, stderr
+    return json.loads(stdout)
+
+
+def _node(script: str, *args: str) -> dict:
+    return _finish(_start(script, *args))
+
+
 def check_pages(site: Path, pages: list[str]) -> list[dict]:
-    result = subprocess.run(["node", str(SCRIPT), str(site), *pages], capture_output=True, text=True,
-                            timeout=300, check=False)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)["pages"]
+    return _node("check-pages.mjs", str(site), *pages)["pages"]
+
+
+def every_page_type(view: StatusView) -> list[str]:
+    """Return one page of each kind the site has (and a missing one, served the 404 page)."""
+    pages = [""]
+    pages += [view.open_incidents[0].path] if view.open_incidents else []  # open: workaround, next update
+    pages += [i.path for i in view.incidents if i.incident.postmortem][:1]
+    pages += [i.path for i in view.incidents if i.corrected_by][:1]
+    pages += [m.path for m in view.maintenance][:1]
+    pages += [next(iter(view.components.values())).path, "commitments/"]
+    pages += [c.path for c in view.commitments if c.changes][:1]
+    pages += ["history/", *[m.path for m in view.months][:1], "expect/", "no-such-page/"]
+    return list(dict.fromkeys(pages))
 
 
 @pytest.fixture(scope="module")
-def checked() -> Iterator[list[dict]]:
+def built() -> Iterator[dict[str, tuple[Path, StatusView]]]:
+    """The example site in English and German, and the customised example, built once."""
     _need_browser()
     with tempfile.TemporaryDirectory() as tmp:
-        site = Path(tmp) / "public"
-        result = build(EXAMPLE_SITE, site, now=NOW)
-        view = result.view
-        pages = [
-            "",
-            view.open_incidents[0].path,  # open: workaround, next update
-            next(i.path for i in view.incidents if i.incident.postmortem),
-            next(i.path for i in view.incidents if i.corrected_by),
-            view.upcoming_maintenance[0].path,
-            next(iter(view.components.values())).path,
-            "commitments/",
-            next(c.path for c in view.commitments if c.changes),
-            "history/",
-            view.months[0].path,
-            "expect/",
-            "no-such-page/",  # served the 404 page
-        ]
-        yield check_pages(site, pages)
+        german = Path(tmp) / "site-de"
+        shutil.copytree(EXAMPLE_SITE, german)
+        site_yaml = german / "site.yaml"
+        site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("\nlanguage: en", "\nlanguage: de"),
+                             encoding="utf-8")
+        sites = {}
+        for name, source in [("en", EXAMPLE_SITE), ("de", german), ("custom", CUSTOM_SITE)]:
+            out = Path(tmp) / f"public-{name}"
+            sites[name] = (out, build(source, out, now=NOW, jobs=1).view)
+        yield sites
 
 
-def test_no_accessibility_violations(checked: list[dict]) -> None:
+@pytest.fixture(scope="module")
+def checked(built: dict[str, tuple[Path, StatusView]]) -> dict[str, list[dict]]:
+    # One browser per site, side by side: each spends most of its time in axe.
+    pages = {name: every_page_type(view) for name, (_, view) in built.items()}
+    # The customised site shares the default templates; its own parts are the frame and the home page.
+    pages["custom"] = ["", built["custom"][1].incidents[0].path, "expect/", "no-such-page/"]
+    running = {name: _start("check-pages.mjs", str(built[name][0]), *pages[name]) for name in built}
+    try:
+        return {name: _finish(process)["pages"] for name, process in running.items()}
+    finally:
+        for process in running.values():
+            if process.poll() is None:
+                process.kill()
+            process.communicate()
+
+
+@pytest.mark.parametrize("site", ["en", "de", "custom"])
+def test_no_accessibility_violations(checked: dict[str, list[dict]], site: str) -> None:
+    pages = checked[site]
     found = [f"{p['page'] or 'home'} ({p['scheme']}): {v['id']} [{v['impact']}] {v['help']}: {v['nodes']}"
-             for p in checked for v in p["violations"]]
+             for p in pages for v in p["violations"]]
     assert found == []
-    assert {p["scheme"] for p in checked if p["width"] == 1280} == {"light", "dark"}
+    assert {p["scheme"] for p in pages if p["width"] == 1280} == {"light", "dark"}
+    assert len({p["page"] for p in pages}) >= (12 if site != "custom" else 4)
 
 
-def test_no_sideways_scrolling_at_320_px(checked: list[dict]) -> None:
-    narrow = [(p["page"], p["scheme"], p["scrollWidth"]) for p in checked if p["width"] == 320]
+@pytest.mark.parametrize("site", ["en", "de", "custom"])
+def test_no_sideways_scrolling_at_320_px(checked: dict[str, list[dict]], site: str) -> None:
+    narrow = [(p["page"], p["scheme"], p["scrollWidth"]) for p in checked[site] if p["width"] == 320]
     assert narrow and all(width <= 320 for _, _, width in narrow), narrow
+
+
+@pytest.mark.parametrize(("site", "lang"), [("en", "en"), ("de", "de"), ("custom", "en")])
+def test_pages_say_their_language(checked: dict[str, list[dict]], site: str, lang: str) -> None:
+    assert {p["lang"] for p in checked[site]} == {lang}
+
+
+def test_uptime_detail_per_day_is_reachable_by_keyboard(checked: dict[str, list[dict]]) -> None:
+    """Tab from the top of the home page reaches the first "days with issues" disclosure; Enter opens it."""
+    (home,) = [p for p in checked["en"] if p["page"] == "" and p.get("keyboard")]
+    assert home["keyboard"]["opened"] is True
+    assert home["keyboard"]["tabs"] <= 30
+    # The newest day with issues of the first component: date, what happened, what caused it.
+    assert home["keyboard"]["detail"].endswith(
+        "20 Nov: Degraded performance 1 h 4 min, Partial outage 36 min · Elevated API latency in eu-west")
+
+
+def test_print_hides_navigation_and_opens_every_detail(checked: dict[str, list[dict]]) -> None:
+    printed = [p for pages in checked.values() for p in pages if p.get("print")]
+    assert printed
+    assert [p["page"] for p in printed if p["print"]["navVisible"] or p["print"]["hiddenDetails"]] == []
 
 
 def test_the_checker_does_catch_problems(tmp_path: Path) -> None:
@@ -88,3 +162,29 @@ def test_the_checker_does_catch_problems(tmp_path: Path) -> None:
     (page,) = [p for p in results if p["width"] == 1280 and p["scheme"] == "light"]
     assert {"image-alt", "color-contrast", "html-has-lang"} <= {v["id"] for v in page["violations"]}
     assert all(p["scrollWidth"] > 320 for p in results if p["width"] == 320)
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Return (width, height) from a PNG's IHDR chunk."""
+    data = path.read_bytes()[:24]
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR", f"{path} is not a PNG"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_screenshots(built: dict[str, tuple[Path, StatusView]], tmp_path: Path) -> None:
+    """The home page at 390 and 1280 px, light and dark, as the README shows it.
+
+    ``make screenshots`` (STATUSGEN_UPDATE_SCREENSHOTS=1) writes them to docs/screenshots/;
+    otherwise they go to a temporary folder and are only checked.
+    """
+    out = SCREENSHOTS if os.environ.get("STATUSGEN_UPDATE_SCREENSHOTS") else tmp_path
+    # A few minutes after the build, so the page is fresh and counts down to the next update.
+    reader_now = (NOW + dt.timedelta(minutes=5)).isoformat()
+    files = _node("screenshots.mjs", str(built["en"][0]), str(out), "--now", reader_now)["files"]
+    assert sorted(Path(f).name for f in files) == [
+        "home-1280-dark.png", "home-1280-light.png", "home-390-dark.png", "home-390-light.png"]
+    for name in files:
+        path = Path(name)
+        width, height = png_size(path)
+        assert width == int(path.stem.split("-")[1]) and height > 500
+        assert path.stat().st_size > 20_000, f"{path} looks empty"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from dataclasses import dataclass, field
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 
@@ -13,14 +15,25 @@ class _Ordered(enum.Enum):
 
     @property
     def rank(self) -> int:
-        return list(type(self)).index(self)
+        return _rank(self)
 
     def __str__(self) -> str:
         return self.value
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        return _label(self)
+
+
+# Computed once per member: "worst of" and labels run for every update of a big site.
+@functools.cache
+def _rank(member: _Ordered) -> int:
+    return list(type(member)).index(member)
+
+
+@functools.cache
+def _label(member: _Ordered) -> str:
+    return member.value.replace("_", " ").capitalize()
 
 
 class Impact(_Ordered):
@@ -100,6 +113,14 @@ class Contact:
 
 
 @dataclass(frozen=True, slots=True)
+class Colors:
+    """``#rrggbb`` colours: the accent (links, focus ring, header stripe) in the light and dark scheme."""
+
+    accent: str
+    accent_dark: str
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     title: str
     base_url: str
@@ -113,6 +134,13 @@ class Site:
     source: Source
     #: Entries per feed (RSS and Atom), newest first.
     feed_entries: int = 50
+    #: The site's own theme folder (``theme:``), searched before the default theme.
+    theme: Path | None = None
+    #: The site's accent colour in each scheme (``colors:``), contrast-checked.
+    colors: Colors | None = None
+    #: The site's logo file (``logo:``), shown in place of the title, and its dark-scheme variant.
+    logo: Path | None = None
+    logo_dark: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)

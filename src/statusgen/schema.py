@@ -17,6 +17,7 @@ import yaml
 
 from . import timeutil
 from .errors import Problem, Severity
+from .i18n import shipped_languages
 from .model import CommitmentStatus, ComponentStatus, Impact, IncidentStatus, MaintenanceStatus
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
@@ -230,6 +231,23 @@ class Choice(Kind):
 
     def json_schema(self) -> dict[str, Any]:
         return {"enum": list(self.choices)}
+
+
+class Color(Kind):
+    what = "a colour written as #rrggbb"
+
+    def convert(self, node: yaml.Node, ctx: Context) -> Any:
+        text = self._scalar(node, ctx)
+        if text is None:
+            return INVALID
+        if not re.match(r"^#[0-9a-fA-F]{6}$", text.strip()):
+            ctx.report(node, f"{text!r} is not a colour written as #rrggbb",
+                       'e.g. "#0b5cd5": six hexadecimal digits, in quotes (# starts a comment in YAML)')
+            return INVALID
+        return text.strip().lower()
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"}
 
 
 class Zone(Kind):
@@ -581,13 +599,22 @@ POLICY = Obj(
     doc="The promises the team makes about its own communication.",
 )
 
+COLORS = Obj(
+    Field("accent", Color(), 'Accent colour for links, the focus ring and the header stripe, "#rrggbb" in quotes; '
+          "it needs 4.5:1 contrast on the theme's light backgrounds.", required=True),
+    Field("accent_dark", Color(), "Accent colour in the dark colour scheme (default: `accent`); it needs 4.5:1 "
+          "contrast on the theme's dark backgrounds."),
+    doc="The site's own colours; status colours stay the theme's, so every site reads the same.",
+)
+
 SITE = Obj(
     Field("title", Str(max_length=200), "Title of the status site.", required=True),
     Field("base_url", Url(), "Absolute URL the site is published at; used in feeds, links and the API.",
           required=True),
     Field("description", Str(), "One sentence describing the site."),
     Field("timezone", Zone(), "IANA time zone in which pages show times, e.g. Europe/Berlin.", required=True),
-    Field("language", Choice(["en"], noun="language"), "Language of the pages.", default="en"),
+    Field("language", Choice(shipped_languages(), noun="language"), "Language of the pages (a message catalog "
+          "of the default theme).", default="en"),
     Field("contact", Obj(
         Field("email", Email(), "Support email address."),
         Field("url", Url(), "Support page."),
@@ -596,6 +623,13 @@ SITE = Obj(
     Field("feed_entries", Int(minimum=1), "How many entries each RSS and Atom feed holds, newest first.",
           default=50),
     Field("policy", POLICY, POLICY.doc),
+    Field("theme", Str(), "The site's own theme folder, relative to site.yaml: its templates, static files and "
+          "messages override the default theme's, one file (or message) at a time."),
+    Field("logo", Str(), "Logo image (SVG, PNG, JPEG, WebP or GIF), relative to site.yaml; shown in the header "
+          "in place of the title, with the title as its text alternative."),
+    Field("logo_dark", Str(), "The logo for the dark colour scheme, when `logo` does not read well on a dark "
+          "background."),
+    Field("colors", COLORS, COLORS.doc),
     Field("components", ListOf(COMPONENT, min_items=1), "The components, in the order customers see them.",
           required=True),
     doc="Site settings, components and communication policy (site.yaml).",

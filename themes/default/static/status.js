@@ -6,7 +6,10 @@
 // - each next-update deadline (<p class="next" data-due="...">) says "in 25 minutes" or
 //   "overdue by 12 minutes", and switches to the overdue sentence once the deadline passes;
 // - a page older than the site's refresh interval (<body data-generated data-refresh>) says
-//   so at the top, so a stale page never poses as current.
+//   so at the top, so a stale page never poses as current;
+// - printing opens every <details>, so a printed page holds the per-day uptime detail.
+// Its words come from the page (<script type="application/json" id="statusgen-messages">), in
+// the site's language: the theme's message catalog, keys under `js.`.
 (function () {
   "use strict";
 
@@ -15,18 +18,38 @@
   var refresh = Number(body.getAttribute("data-refresh") || 0) * 1000;
   var siteZone = body.getAttribute("data-timezone") || undefined;
   var lang = document.documentElement.lang || "en";
+  var messages = {};
+  try {
+    messages = JSON.parse(document.getElementById("statusgen-messages").textContent);
+  } catch (e) {
+    return; // without its words the script stays out of the way: the page is complete as built
+  }
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(lang) : null;
+
+  // The message `key` with its {placeholders} filled in; a plural message is chosen by `n`.
+  function t(key, values) {
+    var message = messages[key];
+    if (message === undefined) return "";
+    if (typeof message === "object") {
+      var form = plurals ? plurals.select(values.n) : values.n === 1 ? "one" : "other";
+      message = message[form] || message.other;
+    }
+    return message.replace(/\{([a-z_][a-z0-9_]*)\}/g, function (all, name) {
+      return values && name in values ? String(values[name]) : all;
+    });
+  }
 
   // "less than a minute", "25 minutes", "1 hour 5 minutes", "3 days 4 hours".
   function span(ms) {
     var minutes = Math.round(Math.abs(ms) / 60000);
-    if (minutes < 1) return "less than a minute";
+    if (minutes < 1) return t("less_than_a_minute");
     var days = Math.floor(minutes / 1440);
     var hours = Math.floor((minutes % 1440) / 60);
     var mins = minutes % 60;
     var parts = [];
-    if (days) parts.push(days + (days === 1 ? " day" : " days"));
-    if (hours) parts.push(hours + (hours === 1 ? " hour" : " hours"));
-    if (mins && !days) parts.push(mins + (mins === 1 ? " minute" : " minutes"));
+    if (days) parts.push(t("days", { n: days }));
+    if (hours) parts.push(t("hours", { n: hours }));
+    if (mins && !days) parts.push(t("minutes", { n: mins }));
     return parts.join(" ");
   }
 
@@ -44,7 +67,7 @@
   function readerTime(time) {
     var mine = clock(time);
     var site = clock(time, siteZone);
-    return mine && site && mine !== site ? ", at " + mine + " your time" : "";
+    return mine && site && mine !== site ? t("reader_time", { time: mine }) : "";
   }
 
   function showDue(element, now) {
@@ -56,7 +79,8 @@
     var past = element.querySelector(".due-past");
     if (ahead) ahead.hidden = late;
     if (past) past.hidden = !late;
-    var text = late ? " (overdue by " + span(now - due) + ")" : " (in " + span(due - now) + readerTime(due) + ")";
+    var text = late ? t("overdue_by", { time: span(now - due) })
+      : t("in", { time: span(due - now), reader: readerTime(due) });
     var countdowns = element.querySelectorAll(".countdown");
     for (var i = 0; i < countdowns.length; i++) countdowns[i].textContent = text;
   }
@@ -79,11 +103,9 @@
     notice.hidden = false;
     notice.textContent = "";
     var strong = document.createElement("strong");
-    strong.textContent = "This page may be out of date.";
+    strong.textContent = t("stale_title");
     notice.appendChild(strong);
-    notice.appendChild(document.createTextNode(
-      " It was generated " + span(age) + " ago, and this site is normally rebuilt every " + span(refresh) +
-      ". Reload it for the latest status; if this message stays, updates to this site are delayed."));
+    notice.appendChild(document.createTextNode(" " + t("stale_text", { age: span(age), refresh: span(refresh) })));
   }
 
   function tick() {
@@ -92,6 +114,19 @@
     for (var i = 0; i < deadlines.length; i++) showDue(deadlines[i], now);
     showFreshness(now);
   }
+
+  // Print every detail; put the page back as the reader left it afterwards.
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    var closed = document.querySelectorAll("details:not([open])");
+    for (var i = 0; i < closed.length; i++) {
+      closed[i].open = true;
+      opened.push(closed[i]);
+    }
+  });
+  window.addEventListener("afterprint", function () {
+    while (opened.length) opened.pop().open = false;
+  });
 
   tick();
   window.setInterval(tick, 30000);
