@@ -31,7 +31,8 @@ from .model import (
     IncidentStatus,
     MaintenanceStatus,
 )
-from .posts import latest, published_posts
+from .posts import published_posts
+from .timeutil import instant
 
 #: Statuspage's incidents.json and scheduled-maintenances.json list the 50 most recent.
 RECENT = 50
@@ -58,9 +59,13 @@ def stable_id(kind: str, key: str) -> str:
     return "".join(out)
 
 
-def render_api(view: StatusView) -> dict[str, bytes]:
-    """Return the v2 documents and ``api/statusgen.json`` as ``{output path: bytes}``."""
-    v2 = _V2(view)
+def render_api(view: StatusView, *, memo: dict[str, Any] | None = None) -> dict[str, bytes]:
+    """Return the v2 documents and ``api/statusgen.json`` as ``{output path: bytes}``.
+
+    :param memo: kept between calls for views of the same site (``statusgen serve``): when each
+        item last changed a component's status.
+    """
+    v2 = _V2(view, memo)
     page = v2.page
     docs: dict[str, Json] = {
         "summary.json": v2.summary(),
@@ -77,8 +82,18 @@ def render_api(view: StatusView) -> dict[str, bytes]:
     }
     for name, windows in maintenance.items():
         docs[name] = {"page": page, "scheduled_maintenances": [v2.maintenance(m) for m in windows]}
-    out = {V2 + name: dump(doc) for name, doc in docs.items()}
-    out[NATIVE] = dump(_Native(view, v2).document())
+    docs = {V2 + name: doc for name, doc in docs.items()}
+    docs[NATIVE] = _Native(view, v2).document()
+    if memo is None:
+        return {path: dump(doc) for path, doc in docs.items()}
+    # Writing JSON with indentation is slow; a document equal to the last one keeps its bytes.
+    documents = memo.setdefault("documents", {})
+    out = {}
+    for path, doc in docs.items():
+        known = documents.get(path)
+        if known is None or known[0] != doc:  # keys are always built in the same order
+            known = documents[path] = (doc, dump(doc))
+        out[path] = known[1]
     return out
 
 
@@ -101,7 +116,7 @@ def _recent_maintenance(view: StatusView) -> list[MaintenanceView]:
 
 def _epoch(view: StatusView) -> dt.datetime:
     """Return the earliest time the content mentions: when the page, as far as we know, began."""
-    times = [i.started_at for i in view.incidents]
+    times = [view.incidents[-1].started_at] if view.incidents else []  # the list is newest first
     times += [m.maintenance.announced_at for m in view.maintenance]
     times += [c.commitment.made_at for c in view.commitments]
     return min(times, default=view.now)
@@ -110,21 +125,22 @@ def _epoch(view: StatusView) -> dt.datetime:
 class _V2:
     """Builds Statuspage v2 objects for one view; shared parts are built once."""
 
-    def __init__(self, view: StatusView) -> None:
+    def __init__(self, view: StatusView, memo: dict[str, Any] | None = None) -> None:
         self.view = view
         self.tz = view.site.timezone
         site = view.site
         self.epoch = _epoch(view)
         self.page_id = stable_id("page", site.base_url)
+        posts = published_posts(view)  # newest first
         self.page: Json = {
             "id": self.page_id,
             "name": site.title,
             "url": site.base_url.rstrip("/"),
             "time_zone": site.timezone.key,
-            "updated_at": self.time(latest(published_posts(view)) or self.epoch),
+            "updated_at": self.time(posts[0].published if posts else self.epoch),
         }
         self.status: Json = {"indicator": view.indicator.key, "description": view.indicator.description}
-        self.changed = self._status_changes()
+        self.changed = self._status_changes(memo.setdefault("changes", {}) if memo is not None else None)
         self.component_by_id: dict[str, Json] = {}
         self.components = self._components()
 
@@ -136,18 +152,22 @@ class _V2:
 
     # -- components ---------------------------------------------------------------------------
 
-    def _status_changes(self) -> dict[str, dt.datetime]:
-        """Return, per component, the last time its status changed by ``now``."""
+    def _status_changes(self, memo: dict[str, Any] | None) -> dict[str, dt.datetime]:
+        """Return, per component, the last time its status changed by ``now`` (after the epoch)."""
         now = self.view.now
-        changed: dict[str, dt.datetime] = {}
-        segments = [s for i in self.view.incidents for s in i.segments]
-        segments += [s for m in self.view.maintenance for s in m.segments]
-        for seg in segments:
-            # A segment still open was cut at `now`; its end is not a change.
-            for moment in (seg.start, seg.end if seg.end < now else None):
-                if moment is not None and moment <= now and moment > changed.get(seg.component, self.epoch):
-                    changed[seg.component] = moment
-        return changed
+        latest: dict[str, tuple[int, dt.datetime]] = {}
+        for item in (*self.view.incidents, *self.view.maintenance):
+            if not item.segments:
+                continue
+            for component, found in _changes_of(item, now, memo).items():
+                if component not in latest or found[0] > latest[component][0]:
+                    latest[component] = found
+        if memo is not None and len(memo) > len(self.view.incidents) + len(self.view.maintenance) + 64:
+            current = {i.path for i in (*self.view.incidents, *self.view.maintenance)}
+            for gone in [key for key in memo if key not in current]:
+                del memo[gone]
+        epoch = instant(self.epoch)
+        return {component: moment for component, (at, moment) in latest.items() if at > epoch}
 
     def _components(self) -> list[Json]:
         out: list[Json] = []
@@ -338,6 +358,31 @@ class _V2:
             "scheduled_for": self.time(m.starts_at),
             "scheduled_until": self.time(m.ends_at),
         }
+
+
+def _changes_of(item: IncidentView | MaintenanceView, now: dt.datetime, memo: dict[str, Any] | None
+                ) -> dict[str, tuple[int, dt.datetime]]:
+    """Return, per component, the last time ``item`` changed its status by ``now`` (in microseconds, and as is)."""
+    key = item.path
+    known = memo.get(key) if memo is not None else None
+    # Kept while the item is the same, for the same now, or for later ones once all its changes are past.
+    if known is not None and known[0] is item and (known[1] == now or (known[2] and now >= known[1])):
+        return known[3]
+    found: dict[str, tuple[int, dt.datetime]] = {}
+    past = True
+    for seg in item.segments:
+        # A segment still open was cut at `now`; its end is not a change.
+        for moment in (seg.start, seg.end if seg.end < now else None):
+            if moment is None or moment > now:
+                past = False
+                continue
+            at = instant(moment)
+            if seg.component not in found or at > found[seg.component][0]:
+                found[seg.component] = (at, moment)
+        past = past and seg.end < now
+    if memo is not None:
+        memo[key] = (item, now, past, found)
+    return found
 
 
 def _parse(text: str) -> dt.datetime:

@@ -92,6 +92,7 @@ def build(
     :param site_dir: folder holding site.yaml.
     :param out: output folder; replaced atomically, left untouched on any error.
     :param now: the instant the site describes; the only clock the build reads.
+    :param theme: the theme to render with (default: the site's ``theme:`` folder over the default theme).
     :param jobs: processes for rendering (default: every CPU available); output is identical.
     :raises ContentError: when the content has errors (nothing is written).
     """
@@ -106,7 +107,8 @@ def build(
         timings["derive"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    files, assets = render_all(view, theme or Theme.default(), jobs=default_jobs() if jobs is None else jobs)
+    theme = theme or Theme.for_site(content.site)
+    files, assets = render_all(view, theme, jobs=default_jobs() if jobs is None else jobs)
     timings["render"] = time.perf_counter() - start
 
     start = time.perf_counter()

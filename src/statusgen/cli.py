@@ -119,6 +119,49 @@ def build(site: Path | None, site_option: Path | None, out: Path, now: dt.dateti
     log.info("Open %s in a browser.", index.as_uri())
 
 
+PORT_HELP = "Port to serve on; 0 picks a free one."
+HOST_HELP = (
+    "Address to serve on. The default serves this computer only; 0.0.0.0 serves everyone who can reach it."
+)
+SERVE_NOW_HELP = (
+    "The instant the preview describes, as a time with an offset, on every rebuild: exactly what "
+    "`statusgen build --now` writes. Default: the current time at each rebuild."
+)
+
+
+@cli.command()
+@click.argument("site", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--site", "site_option", type=click.Path(file_okay=False, path_type=Path), help=SITE_HELP)
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, metavar="N",
+              help=PORT_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="ADDRESS", help=HOST_HELP)
+@click.option("--now", type=TimeParam(), help=SERVE_NOW_HELP)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes to render the first build with. Default: one per available CPU.")
+def serve(site: Path | None, site_option: Path | None, port: int, host: str, now: dt.datetime | None,
+          jobs: int | None) -> None:
+    """Serve a live preview of SITE: exactly what customers will see, as you save.
+
+    Builds the site into memory and serves it over HTTP, then watches the site folder and
+    the theme. On every save it rebuilds only what changed (the item's page first, then the
+    pages that show it, the feeds and the API) and reloads the open browser tabs whose page
+    changed. A file with errors never stops the preview: the problems are printed as `build`
+    prints them and shown over every page, and the last good site stays served until the
+    file is fixed. Nothing is written to disk.
+
+    Exit status: 0 when stopped with Ctrl-C, 1 when the port cannot be used or the site
+    folder is not a site, 2 for a wrong command line.
+    """
+    from .build import default_jobs
+    from .loader import find_site
+    from .preview import Preview
+
+    site_dir = find_site(site or site_option)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        log.warning("serving on %s: anyone who can reach this computer can read the preview", host)
+    Preview(site_dir, host=host, port=port, now=now, jobs=jobs or default_jobs()).serve_forever()
+
+
 @cli.command()
 @click.argument("site", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--site", "site_option", type=click.Path(file_okay=False, path_type=Path), help=SITE_HELP)

@@ -12,8 +12,9 @@ import datetime as dt
 import enum
 import itertools
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import timeutil
 
@@ -296,18 +297,129 @@ class StatusView:
     responsiveness: Responsiveness | None = None
 
 
-def derive(content: Content, now: dt.datetime) -> StatusView:
-    """Return the status view of ``content`` at ``now``."""
+class DeriveCache:
+    """Item views kept from one derivation of a site to the next (``statusgen serve``).
+
+    An item's view depends only on the item, the site and ``now``. It is reused while the item
+    is the same object (the loader's :class:`~statusgen.loader.SiteCache` returns the same
+    object for a file that did not change), the site is equal, and ``now`` has not moved past
+    an instant at which the view would change (see :func:`_stable_until`). So a derivation
+    with a cache gives views equal to one without, and unchanged items keep the very same
+    view objects, which tells later steps what changed.
+    """
+
+    def __init__(self) -> None:
+        self._site: Site | None = None
+        self._kept: dict[tuple[str, str], _Kept] = {}
+        #: What figures.responsiveness keeps per resolved incident, and the days of each component.
+        self._figures: dict[str, Any] = {}
+        self._uptime: dict[str, tuple[Any, list[Day]]] = {}
+        #: How many views the last derivation made (the others were reused).
+        self.made = 0
+
+    def _start(self, site: Site) -> None:
+        if site != self._site:
+            self._site, self._kept, self._figures, self._uptime = site, {}, {}, {}
+        self.made = 0
+
+    def _views(self, kind: str, items: Iterable[Any], now: dt.datetime, make: Callable[[Any], Any],
+               order: Callable[[Any], Any], *, reverse: bool = False) -> list[Any]:
+        """Return the views of ``items`` sorted by ``order``, reusing those still true at ``now``."""
+        found = []
+        for item in items:
+            key = (kind, item.id)
+            kept = self._kept.get(key)
+            if kept is None or kept.item is not item or not (
+                now == kept.since or (kept.since < now and (kept.until is None or now < kept.until))
+            ):
+                view = make(item)
+                kept = self._kept[key] = _Kept(item, view, now, _stable_until(view, now), order(view))
+                self.made += 1
+            found.append(kept)
+        found.sort(key=_order_of, reverse=reverse)
+        return [kept.view for kept in found]
+
+    def _prune(self, content: Content) -> None:
+        """Forget the views of items that are gone."""
+        if len(self._kept) > len(content.incidents) + len(content.maintenance) + len(content.commitments):
+            keys = {("incidents", i.id) for i in content.incidents}
+            keys |= {("maintenance", m.id) for m in content.maintenance}
+            keys |= {("commitments", c.id) for c in content.commitments}
+            self._kept = {k: v for k, v in self._kept.items() if k in keys}
+
+
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    item: Any
+    view: Any
+    #: The ``now`` it was made for, and the instant from which it may differ (None: never).
+    since: dt.datetime
+    until: dt.datetime | None
+    #: Where the view goes in its sorted list.
+    order: Any
+
+
+def _order_of(kept: _Kept) -> Any:
+    return kept.order
+
+
+def _stable_until(view: Any, now: dt.datetime) -> dt.datetime | None:
+    """Return the first instant after ``now`` at which ``view`` may change as time passes (None: never).
+
+    Returns ``now`` itself for a view that changes continuously (an open incident's duration,
+    a running maintenance's segments). Only what :func:`_incident_view`, :func:`_maintenance_view`
+    and :func:`_commitment_view` read from ``now`` matters here; tests compare reused views with
+    fresh ones.
+    """
+    if isinstance(view, IncidentView):
+        if view.is_open:
+            return now
+        # Closed: its segments and duration are fixed; only a missing postmortem can become overdue.
+        due = view.postmortem_due
+        return due if due is not None and not view.incident.postmortem and now <= due else None
+    if isinstance(view, MaintenanceView):
+        if view.started_at is not None and view.ended_at is None and view.status is not MaintenanceStatus.CANCELLED:
+            return now  # running: its segments grow with the clock
+        m = view.maintenance
+        later = [t for t in (m.starts_at, m.ends_at) if t > now]
+        return min(later) if later else None
+    if isinstance(view, CommitmentView):
+        deadline = view.current_due.deadline
+        return deadline if view.finished_at is None and view.broken_at is None and now <= deadline else None
+    return now
+
+
+def derive(content: Content, now: dt.datetime, *, cache: DeriveCache | None = None) -> StatusView:
+    """Return the status view of ``content`` at ``now``.
+
+    :param cache: views of an earlier derivation of the same site, reused where still true
+        (see :class:`DeriveCache`); the result is the same as without it.
+    """
     site = content.site
     tz = site.timezone
     by_id = {c.id: c for c in site.components}
 
-    incidents = sorted((_incident_view(i, now, site, by_id) for i in content.incidents),
-                       key=lambda v: (v.started_at, v.id), reverse=True)
-    maintenance = sorted((_maintenance_view(m, now, tz, by_id) for m in content.maintenance),
-                         key=lambda v: (v.maintenance.starts_at, v.id), reverse=True)
-    commitments = sorted((_commitment_view(c, now, by_id) for c in content.commitments),
-                         key=lambda v: (v.current_due.deadline, v.id))
+    def make_incident(i: Incident) -> IncidentView:
+        return _incident_view(i, now, site, by_id)
+
+    def make_maintenance(m: Maintenance) -> MaintenanceView:
+        return _maintenance_view(m, now, tz, by_id)
+
+    def make_commitment(c: Commitment) -> CommitmentView:
+        return _commitment_view(c, now, by_id)
+
+    if cache is None:
+        incidents = sorted(map(make_incident, content.incidents), key=_incident_order, reverse=True)
+        maintenance = sorted(map(make_maintenance, content.maintenance), key=_maintenance_order, reverse=True)
+        commitments = sorted(map(make_commitment, content.commitments), key=_commitment_order)
+    else:
+        cache._start(site)
+        incidents = cache._views("incidents", content.incidents, now, make_incident, _incident_order,
+                                 reverse=True)
+        maintenance = cache._views("maintenance", content.maintenance, now, make_maintenance, _maintenance_order,
+                                   reverse=True)
+        commitments = cache._views("commitments", content.commitments, now, make_commitment, _commitment_order)
+        cache._prune(content)
 
     incident_by_id = {v.id: v for v in incidents}
     commitment_by_id = {v.id: v for v in commitments}
@@ -326,7 +438,8 @@ def derive(content: Content, now: dt.datetime) -> StatusView:
                       key=lambda v: (v.maintenance.starts_at, v.id))
 
     days = _window_days(now, tz)
-    components = _component_views(site, now, days, incidents, maintenance, open_incidents, running)
+    components = _component_views(site, now, days, incidents, maintenance, open_incidents, running,
+                                  memo=cache._uptime if cache is not None else None)
     groups = _groups(site, components)
 
     worst_impact = max((v.impact for v in open_incidents), key=lambda i: i.rank, default=Impact.NONE)
@@ -353,7 +466,7 @@ def derive(content: Content, now: dt.datetime) -> StatusView:
     # Imported here: figures works on the finished view (and imports this module).
     from .figures import responsiveness
 
-    view.responsiveness = responsiveness(view)
+    view.responsiveness = responsiveness(view, memo=cache._figures if cache is not None else None)
     return view
 
 
@@ -429,6 +542,23 @@ def _incident_view(incident: Incident, now: dt.datetime, site: Site, by_id: dict
         month=(local_start.year, local_start.month), postmortem_due=postmortem_due,
         postmortem_overdue=bool(postmortem_due and not incident.postmortem and now > postmortem_due),
     )
+
+
+_instant = timeutil.instant
+
+
+# The orders of the lists: by instant (in whole microseconds: comparing aware datetimes is
+# slow), then id. Incidents and maintenance newest first, commitments soonest due first.
+def _incident_order(view: IncidentView) -> tuple[int, str]:
+    return _instant(view.started_at), view.id
+
+
+def _maintenance_order(view: MaintenanceView) -> tuple[int, str]:
+    return _instant(view.maintenance.starts_at), view.id
+
+
+def _commitment_order(view: CommitmentView) -> tuple[int, str]:
+    return _instant(view.current_due.deadline), view.id
 
 
 def _order(by_id: dict[str, Component]):  # type: ignore[no-untyped-def]
@@ -537,6 +667,8 @@ def _component_views(
     maintenance: list[MaintenanceView],
     open_incidents: list[IncidentView],
     running: list[MaintenanceView],
+    *,
+    memo: dict[str, tuple[Any, list[Day]]] | None = None,
 ) -> dict[str, ComponentView]:
     tz = site.timezone
     # Day boundaries in the site's zone: DST days are 23 or 25 hours long.
@@ -549,6 +681,9 @@ def _component_views(
     for view in incidents:
         for comp in view.affected:
             by_component_incidents[comp.id].append(view)
+        # A resolved incident's segments all end by the time it was resolved.
+        if view.resolved_at is not None and view.resolved_at <= window_start:
+            continue
         for seg in view.segments:
             if seg.end > window_start:
                 segments[seg.component].append(seg)
@@ -568,9 +703,18 @@ def _component_views(
             current[cid] = _worst(current.get(cid, ComponentStatus.OPERATIONAL), status)
 
     views: dict[str, ComponentView] = {}
+    elapsed = sum(max(0.0, (min(bounds[n + 1], now) - bounds[n]).total_seconds()) for n in range(len(days)))
     for comp in site.components:
-        day_list = _uptime_days(segments.get(comp.id, []), days, bounds, now)
-        elapsed = sum(max(0.0, (min(bounds[n + 1], now) - bounds[n]).total_seconds()) for n in range(len(days)))
+        window = segments.get(comp.id, [])
+        # The same segments (the same objects: their items did not change) give the same days.
+        inputs = (now, days[0], tuple(window))
+        known = memo.get(comp.id) if memo is not None else None
+        if known is not None and known[0] == inputs:
+            day_list = known[1]
+        else:
+            day_list = _uptime_days(window, days, bounds, now)
+            if memo is not None:
+                memo[comp.id] = (inputs, day_list)
         down = sum(d.seconds.get(s, 0.0) * w for d in day_list for s, w in DOWNTIME_WEIGHT.items())
         views[comp.id] = ComponentView(
             component=comp, status=current.get(comp.id, ComponentStatus.OPERATIONAL), days=day_list,
@@ -592,26 +736,38 @@ def _uptime_days(
     """Split one component's (possibly overlapping) segments into days, worst status winning."""
     seconds: list[dict[ComponentStatus, float]] = [defaultdict(float) for _ in days]
     sources: list[set[str]] = [set() for _ in days]
-    # Sweep over the instants where any segment starts or ends.
-    points = sorted({p for s in segments for p in (s.start, s.end)} | {bounds[0]})
-    points = [p for p in points if bounds[0] <= p <= min(now, bounds[-1])] or [bounds[0]]
+    # Sweep over the instants where any segment starts or ends, in whole microseconds (exact,
+    # and much faster to compare than aware datetimes). A segment is active over [start, end)
+    # when it covers it; segments are taken on as the sweep reaches their start.
+    edges = [_instant(b) for b in bounds]
+    spans = sorted(((_instant(s.start), _instant(s.end), s) for s in segments), key=lambda x: x[0])
+    points = sorted({p for begin, finish, _ in spans for p in (begin, finish)} | {edges[0]})
+    points = [p for p in points if edges[0] <= p <= min(_instant(now), edges[-1])] or [edges[0]]
+    active: list[tuple[int, int, Segment]] = []
+    taken = 0
     for start, end in itertools.pairwise(points):
-        active = [s for s in segments if s.start <= start and s.end >= end]
+        while taken < len(spans) and spans[taken][0] <= start:
+            active.append(spans[taken])
+            taken += 1
+        # Ends only grow along the sweep: a segment that stops covering stays out.
+        active = [x for x in active if x[1] >= end]
         if not active:
             continue
-        worst = max(active, key=lambda s: s.status.rank).status
-        day = bisect.bisect_right(bounds, start) - 1
+        worst = max((x[2].status for x in active), key=lambda status: status.rank)
+        day = bisect.bisect_right(edges, start) - 1
         cursor = start
         while cursor < end and day < len(days):
-            stop = min(end, bounds[day + 1])
-            seconds[day][worst] += (stop - cursor).total_seconds()
-            sources[day].update(s.source for s in active)
+            stop = min(end, edges[day + 1])
+            # Exactly timedelta.total_seconds(): whole microseconds over 10**6.
+            seconds[day][worst] += (stop - cursor) / 10**6
+            sources[day].update(x[2].source for x in active)
             cursor = stop
             day += 1
     result = []
+    now_us = _instant(now)
     for n, day in enumerate(days):
-        length = max(0.0, (min(bounds[n + 1], now) - bounds[n]).total_seconds())
-        down = sum(seconds[n].get(s, 0.0) * w for s, w in DOWNTIME_WEIGHT.items())
+        length = max(0.0, (min(edges[n + 1], now_us) - edges[n]) / 10**6)
+        down = sum(seconds[n].get(s, 0.0) * w for s, w in DOWNTIME_WEIGHT.items()) if seconds[n] else 0.0
         worst = max(seconds[n], key=lambda s: s.rank, default=ComponentStatus.OPERATIONAL)
         result.append(Day(day, worst, dict(seconds[n]), 1.0 - down / length if length > 0 else 1.0,
                           sorted(sources[n])))
@@ -640,11 +796,15 @@ def _month_path(month: tuple[int, int]) -> str:
 def _months(incidents: list[IncidentView], maintenance: list[MaintenanceView]) -> list[Month]:
     found: dict[tuple[int, int], Month] = {}
     for view in incidents:
-        key = view.month
-        found.setdefault(key, Month(*key, [], [], _month_path(key))).incidents.append(view)
+        month = found.get(view.month)
+        if month is None:
+            month = found[view.month] = Month(*view.month, [], [], _month_path(view.month))
+        month.incidents.append(view)
     for mview in maintenance:
-        key = mview.month
-        found.setdefault(key, Month(*key, [], [], _month_path(key))).maintenance.append(mview)
+        month = found.get(mview.month)
+        if month is None:
+            month = found[mview.month] = Month(*mview.month, [], [], _month_path(mview.month))
+        month.maintenance.append(mview)
     months = [found[k] for k in sorted(found, reverse=True)]
     for newer, older in itertools.pairwise(months):
         newer.previous, older.next = older, newer

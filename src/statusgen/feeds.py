@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from feedgen.feed import FeedGenerator
 from markupsafe import Markup
@@ -62,26 +62,53 @@ def feeds_of(view: StatusView) -> list[Feed]:
     return feeds
 
 
-def render_feeds(view: StatusView) -> dict[str, bytes]:
-    """Return every feed as ``{output path: bytes}``."""
+def render_feeds(view: StatusView, *, memo: dict[str, Any] | None = None) -> dict[str, bytes]:
+    """Return every feed as ``{output path: bytes}``.
+
+    :param memo: kept between calls for views of the same site (``statusgen serve``): a feed
+        is made again only when its entries are other posts (a :class:`~statusgen.posts.PostIndex`
+        keeps the post objects of unchanged items).
+    """
     posts = published_posts(view)
     limit = view.site.feed_entries
-    by_component: dict[str, list[Post]] = defaultdict(list)
+    entries: dict[str, list[Post]] = {"": posts[:limit], "commitments/": []}
+    by_component: dict[str, list[Post]] = {c.id: [] for c in view.components.values()}
+    # Newest first: stop once every feed has its entries.
+    wanting = len(by_component) + 1
     for post in posts:
+        if post.kind is Kind.COMMITMENT and len(entries["commitments/"]) < limit:
+            entries["commitments/"].append(post)
+            wanting -= len(entries["commitments/"]) == limit
         for component in post.components:
-            by_component[component.id].append(post)
-    entries: dict[str, list[Post]] = {"": posts[:limit], "commitments/": [
-        p for p in posts if p.kind is Kind.COMMITMENT][:limit]}
+            found = by_component.setdefault(component.id, [])
+            if len(found) < limit:
+                found.append(post)
+                wanting -= len(found) == limit and component.id in view.components
+        if wanting <= 0:
+            break
     for component in view.components.values():
-        entries[component.path] = by_component[component.id][:limit]
+        entries[component.path] = by_component[component.id]
 
     contents: dict[str, Markup] = {}  # a post is in several feeds; render it once
     out: dict[str, bytes] = {}
     for feed in feeds_of(view):
-        rss, atom = _render(view, feed, entries[feed.folder], contents)
+        posts_of_feed = entries[feed.folder]
+        inputs = (feed, view.site, None if posts_of_feed else view.now)
+        known = memo.get(feed.folder) if memo is not None else None
+        if known is not None and known[0] == inputs and _same_posts(known[1], posts_of_feed):
+            rss, atom = known[2]
+        else:
+            rss, atom = _render(view, feed, posts_of_feed, contents)
+            if memo is not None:
+                memo[feed.folder] = (inputs, posts_of_feed, (rss, atom))
         out[feed.rss] = rss
         out[feed.atom] = atom
     return out
+
+
+def _same_posts(a: Sequence[Post], b: Sequence[Post]) -> bool:
+    """Return whether ``a`` and ``b`` are the same post objects (equal posts may differ in content)."""
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
 
 
 def _render(

@@ -23,6 +23,7 @@ from typing import Any
 
 from .derive import CommitmentState, CommitmentView, IncidentView, StatusView
 from .model import IncidentStatus, Policy
+from .timeutil import instant
 
 #: The figures look back this many days.
 WINDOW_DAYS = 90
@@ -84,15 +85,29 @@ class Responsiveness:
         }
 
 
-def responsiveness(view: StatusView) -> Responsiveness:
-    """Return the responsiveness figures of ``view`` over the last :data:`WINDOW_DAYS` days."""
+def responsiveness(view: StatusView, *, memo: dict[str, Any] | None = None) -> Responsiveness:
+    """Return the responsiveness figures of ``view`` over the last :data:`WINDOW_DAYS` days.
+
+    :param memo: kept between calls for views of the same site (``statusgen serve``): the
+        promises of each resolved incident, which no longer change, by incident id.
+    """
     end = view.now
     start = end - dt.timedelta(days=WINDOW_DAYS)
-    started = [i for i in view.incidents if start <= i.started_at <= end]
+    started = []
+    for incident in view.incidents:  # newest start first
+        if incident.started_at < start:
+            break
+        if incident.started_at <= end:
+            started.append(incident)
     firsts = [i.incident.updates[0].published - i.started_at for i in started]
     kept = missed = 0
+    start_us = instant(start)
     for incident in view.incidents:
-        for settled_at, was_kept in _promises(incident, view.site.policy, end):
+        if memo is not None:  # the quick way past resolved incidents that end before the window
+            known = memo.get(incident.id)
+            if known is not None and known[0] is incident and known[1] < start_us:
+                continue
+        for settled_at, was_kept in _settled(incident, view.site.policy, start, end, memo):
             if start <= settled_at <= end:
                 kept += was_kept
                 missed += not was_kept
@@ -107,6 +122,29 @@ def responsiveness(view: StatusView) -> Responsiveness:
         commitments_broken=outcomes.count(CommitmentState.BROKEN),
         commitments_withdrawn=outcomes.count(CommitmentState.WITHDRAWN),
     )
+
+
+def _settled(view: IncidentView, policy: Policy, start: dt.datetime, now: dt.datetime,
+             memo: dict[str, Any] | None) -> list[tuple[dt.datetime, bool]]:
+    """Return :func:`_promises` of ``view``; skip or reuse the work for a resolved incident."""
+    if view.is_open:
+        return _promises(view, policy, now)
+    # Resolved: each promise was settled by the next update (kept) or by its deadline, which
+    # passed before that update (missed). So none settles after the last update published,
+    # and once that is in the past the answer no longer depends on ``now``.
+    known = memo.get(view.id) if memo is not None else None
+    if known is None or known[0] is not view:
+        known = [view, instant(max(u.published for u in view.incident.updates)), None]
+        if memo is not None:
+            memo[view.id] = known
+    latest = known[1]
+    if latest < instant(start):
+        return []
+    if latest > instant(now):
+        return _promises(view, policy, now)
+    if known[2] is None:
+        known[2] = _promises(view, policy, now)
+    return known[2]
 
 
 def _promises(view: IncidentView, policy: Policy, now: dt.datetime) -> list[tuple[dt.datetime, bool]]:

@@ -10,6 +10,7 @@ the build time: a rebuild with nothing new changes nothing, and calendars see no
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from urllib.parse import urlsplit
 
 import icalendar
@@ -24,8 +25,22 @@ REFRESH = dt.timedelta(hours=1)
 _TIME_FORMAT = "%b %Y, %H:%M %Z"
 
 
-def render_calendar(view: StatusView) -> dict[str, bytes]:
-    """Return ``{"maintenance.ics": bytes}`` with one VEVENT per maintenance, earliest first."""
+def render_calendar(view: StatusView, *, memo: dict[str, Any] | None = None) -> dict[str, bytes]:
+    """Return ``{"maintenance.ics": bytes}`` with one VEVENT per maintenance, earliest first.
+
+    :param memo: kept between calls for views of the same site (``statusgen serve``): the
+        calendar is made again only when the site or a maintenance changed.
+    """
+    inputs = (view.site, view.maintenance)
+    if memo is not None and memo.get("inputs") == inputs:
+        return memo["out"]
+    out = _calendar(view)
+    if memo is not None:
+        memo.update(inputs=inputs, out=out)
+    return out
+
+
+def _calendar(view: StatusView) -> dict[str, bytes]:
     site = view.site
     cal = icalendar.Calendar()
     cal.add("prodid", f"-//statusgen//statusgen {__version__}//EN")

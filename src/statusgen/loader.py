@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import hashlib
 import logging
-from collections.abc import Iterator, Mapping
-from pathlib import Path
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
 
 from . import schema, timeutil
+from .appearance import read_appearance
 from .errors import ContentError, Problem, Severity, display_path
 from .model import (
     Commitment,
@@ -62,15 +67,17 @@ def find_site(path: Path | None) -> Path:
     )
 
 
-def load_site(root: Path, overlay: Mapping[str, str] | None = None) -> Content:
+def load_site(root: Path, overlay: Mapping[str, str] | None = None, *, cache: SiteCache | None = None) -> Content:
     """Load and validate everything in the site folder ``root``.
 
     :param overlay: texts to read instead of the files on disk, by path relative to ``root``
         (``incidents/<id>.yaml``); a path may name a file that does not exist yet. Authoring
         commands validate an edit this way before they write it.
+    :param cache: what an earlier load of the same folder found; only files that changed since
+        are read again (see :class:`SiteCache`). The result is the same as without it.
     :raises ContentError: with every problem found, when any of them is an error.
     """
-    content, problems = read_site(root, overlay)
+    content, problems = read_site(root, overlay, cache=cache)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     for warning in sorted((p for p in problems if p.severity is Severity.WARNING), key=Problem.sort_key):
         log.warning(warning.format())
@@ -79,15 +86,168 @@ def load_site(root: Path, overlay: Mapping[str, str] | None = None) -> Content:
     return content
 
 
-def read_site(root: Path, overlay: Mapping[str, str] | None = None) -> tuple[Content | None, list[Problem]]:
+def read_site(
+    root: Path, overlay: Mapping[str, str] | None = None, *, cache: SiteCache | None = None
+) -> tuple[Content | None, list[Problem]]:
     """Load the site folder ``root``; return the content (None when anything is an error) and every problem.
 
     Unlike :func:`load_site` this never raises for content problems: `statusgen check` reports
     them together with its own findings.
     """
     problems: list[Problem] = []
-    content = _SiteLoader(root, problems, overlay).load()
+    content = _SiteLoader(root, problems, overlay, cache if cache is not None else SiteCache()).load()
     return content, problems
+
+
+@dataclass(frozen=True, slots=True)
+class _Ref:
+    """A reference from one file to an item in another, where it is written (for the message)."""
+
+    target: str
+    line: int
+    column: int
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class _FileResult:
+    """What one content file yields on its own: its item, its problems, its references to other files.
+
+    Nothing here depends on the other item files, so it stays true until the file itself or
+    what it was checked against in site.yaml (time zone, component ids) changes.
+    """
+
+    item_id: str
+    shown: str
+    #: (mtime_ns, size) when it was read; None when it was not read from disk.
+    stamp: tuple[int, int] | None
+    digest: bytes
+    #: What the checks depended on outside the file: site.yaml's time zone and component ids.
+    context: tuple[Any, ...]
+    #: Whether the file passed the schema: only then do cross-file checks look at it.
+    converted: bool
+    item: Any
+    #: Problems reading the file and checking it against the schema, then its own rules.
+    read_problems: tuple[Problem, ...]
+    check_problems: tuple[Problem, ...]
+    #: Postmortem actions (incidents) or the incident (commitments), for the cross-file checks.
+    refs: tuple[_Ref, ...]
+
+
+class SiteCache:
+    """What loading one site folder found per file, kept for the next load of the same folder.
+
+    ``statusgen serve`` keeps one across rebuilds: a file is read and validated again only when
+    it changed, and every file again when site.yaml's time zone or components change. The
+    checks between files (postmortem actions, commitment incidents) run on every load from the
+    references kept here, so a load with a cache gives exactly what a load without one gives.
+
+    By default each load lists the folders and compares every file with what was read before
+    (modification time and size, then the bytes). With ``watched=True`` a file watcher reports
+    every change through :meth:`notice`, and a load looks only at the files noticed since the
+    last one, reading them even when their time and size look unchanged.
+    """
+
+    def __init__(self, *, watched: bool = False) -> None:
+        self.watched = watched
+        self._files: dict[tuple[str, str], _FileResult] = {}
+        #: Per kind: the names in its folder that are neither hidden nor folders, sorted.
+        self._listing: dict[str, list[str]] = {}
+        #: (kind, name) of the files noticed since the last load.
+        self._noticed: set[tuple[str, str]] = set()
+        #: Whether the next load looks at every file.
+        self._full = True
+        self._root = ""
+        #: How many files the last load read and validated (for tests and timings).
+        self.parsed = 0
+
+    def notice(self, root: Path, paths: Iterable[Path]) -> None:
+        """Record that ``paths`` were created, changed, deleted or renamed.
+
+        Paths that are not content files of the site folder ``root`` are ignored; a change to
+        a content folder itself makes the next load look at every file.
+        """
+        top = os.path.abspath(root)
+        if top != self._root:
+            self._full = True
+        for path in paths:
+            parts = os.path.relpath(os.path.abspath(path), top).split(os.sep)
+            if len(parts) == 2 and parts[0] in KIND_DIRS:
+                self._noticed.add((parts[0], parts[1]))
+            elif len(parts) == 1 and parts[0] in KIND_DIRS:
+                self._full = True
+
+    def check_all(self) -> None:
+        """Make the next load list the folders and compare every file again."""
+        self._full = True
+
+    def _context(self, context: tuple[Any, ...]) -> tuple[Any, ...]:
+        """Return the cached results' context when it equals ``context`` (compared by identity later)."""
+        for result in self._files.values():
+            return result.context if result.context == context else context
+        return context
+
+    def _start(self, root: Path) -> None:
+        top = os.path.abspath(root)
+        if top != self._root:
+            self._root, self._files, self._full = top, {}, True
+        if self._full or not self.watched:
+            self._listing = {}
+        self.parsed = 0
+
+    def _names(self, root: Path, kind: str) -> list[str]:
+        """Return the sorted names in ``root/kind`` that may be content files."""
+        names = self._listing.get(kind)
+        if names is None:
+            names = self._listing[kind] = _scan(root / kind)
+            return names
+        for noticed_kind, name in self._noticed:
+            if noticed_kind != kind:
+                continue
+            here = bisect.bisect_left(names, name)
+            listed = here < len(names) and names[here] == name
+            if _is_file_entry(root / kind / name):
+                if not listed:
+                    names.insert(here, name)
+            elif listed:
+                del names[here]
+        return names
+
+    def _must_read(self, key: tuple[str, str]) -> bool | None:
+        """Return True to read the file, False to trust the cache, None to compare time and size."""
+        if key in self._noticed:
+            return True
+        return None if self._full or not self.watched else False
+
+    def _finish(self, seen: set[tuple[str, str]]) -> None:
+        if self._full:
+            self._files = {key: self._files[key] for key in seen if key in self._files}
+        else:
+            for key in self._noticed - seen:
+                self._files.pop(key, None)
+        self._noticed = set()
+        self._full = not self.watched
+
+
+def _scan(folder: Path) -> list[str]:
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(e.name for e in entries if not e.name.startswith(".") and not e.is_dir())
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+
+
+def _is_file_entry(path: Path) -> bool:
+    """Return whether ``path`` is listed like a content file: it exists and is not a folder."""
+    return not path.name.startswith(".") and os.path.lexists(path) and not path.is_dir()
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
 
 
 def compose_file(path: Path, ctx: Context, text: str) -> yaml.Node | None:
@@ -135,9 +295,11 @@ def _in_order(ctx: Context, update: Record, number: int, previous: dt.datetime |
 
 
 class _SiteLoader:
-    def __init__(self, root: Path, problems: list[Problem], overlay: Mapping[str, str] | None = None) -> None:
+    def __init__(self, root: Path, problems: list[Problem], overlay: Mapping[str, str] | None = None,
+                 cache: SiteCache | None = None) -> None:
         self.root = root
         self.overlay = dict(overlay or {})
+        self.cache = cache if cache is not None else SiteCache()
         # Resolving every path for messages is slow on big sites: work out the prefix once.
         self.shown_root = display_path(root)
         self.problems = problems
@@ -160,15 +322,21 @@ class _SiteLoader:
         ctx.lines = text.splitlines()
         return ctx, compose_file(path, ctx, text)
 
-    def _item_files(self, kind: str) -> Iterator[tuple[str, Path]]:
-        folder = self.root / kind
-        paths = set(folder.iterdir()) if folder.is_dir() else set()
-        paths.update(self.root / rel for rel in self.overlay if rel.rpartition("/")[0] == kind)
-        seen: dict[str, Path] = {}
-        for path in sorted(paths):
-            if path.name.startswith(".") or path.is_dir():
+    def _item_files(self, kind: str) -> Iterator[tuple[str, str]]:
+        """Yield (id, file name) of each content file of ``kind``, sorted; report misnamed files."""
+        names = self.cache._names(self.root, kind)
+        extra = {rel.rpartition("/")[2] for rel in self.overlay if rel.rpartition("/")[0] == kind}
+        if extra:
+            names = sorted(set(names) | {n for n in extra if not (self.root / kind / n).is_dir()})
+        for name in names:
+            # The common case first: a valid id with .yaml (PurePosixPath agrees on suffix and stem).
+            if name.endswith(".yaml") and schema.SLUG_RE.match(name[:-5]):
+                yield name[:-5], name
                 continue
-            shown = self._shown(path)
+            if name.startswith("."):
+                continue
+            path = PurePosixPath(name)
+            shown = self._shown_rel(f"{kind}/{name}")
             if path.suffix == ".yml":
                 self.problems.append(Problem(shown, 0, 0, "content files end in .yaml, not .yml",
                                              f"rename it to {path.stem}.yaml"))
@@ -177,45 +345,124 @@ class _SiteLoader:
                 self.problems.append(Problem(shown, 0, 0, f"ignored: not a .yaml file in {kind}/",
                                              severity=Severity.WARNING))
                 continue
-            item_id = path.stem
-            if not schema.SLUG_RE.match(item_id):
-                self.problems.append(Problem(shown, 0, 0, f"the file name {path.name!r} is not a valid id",
-                                             schema.SLUG_HINT + "; rename the file"))
-                continue
-            seen[item_id] = path
-            yield item_id, path
+            self.problems.append(Problem(shown, 0, 0, f"the file name {name!r} is not a valid id",
+                                         schema.SLUG_HINT + "; rename the file"))
 
     def _shown(self, path: Path) -> str:
-        rel = path.relative_to(self.root).as_posix()
+        return self._shown_rel(path.relative_to(self.root).as_posix())
+
+    def _shown_rel(self, rel: str) -> str:
         return rel if self.shown_root == "." else f"{self.shown_root}/{rel}"
 
     # -- the whole site --------------------------------------------------------------------------
 
     def load(self) -> Content | None:
+        cache = self.cache
+        cache._start(self.root)
         site = self._load_site_yaml()
-        loaded: dict[str, list[tuple[Any, Context, Record]]] = {}
+        context = cache._context((self.tz, frozenset(self.components), self.shown_root))
+        # Without an overlay, in watch mode, a file nobody noticed is taken from the cache as is.
+        trusted = cache._files if cache.watched and not cache._full and not self.overlay else {}
+        noticed = cache._noticed
+        results: dict[str, list[_FileResult]] = {}
+        seen: set[tuple[str, str]] = set()
         for kind in KIND_DIRS:
-            loaded[kind] = []
-            for item_id, path in self._item_files(kind):
-                ctx, node = self._read(path)
-                if node is None:
-                    continue
-                record = schema.KINDS[kind].convert(node, ctx)
-                if record is INVALID:
-                    continue
-                loaded[kind].append((item_id, ctx, record))
-        incidents = [self._incident(i, c, r) for i, c, r in loaded["incidents"]]
-        maintenance = [self._maintenance(i, c, r) for i, c, r in loaded["maintenance"]]
-        commitments = [self._commitment(i, c, r) for i, c, r in loaded["commitments"]]
-        self._cross_check(loaded)
+            kept = results[kind] = []
+            for item_id, name in self._item_files(kind):
+                key = (kind, name)
+                seen.add(key)
+                result = trusted.get(key)
+                if result is None or result.context is not context or key in noticed:
+                    result = self._file(kind, item_id, name, context)
+                if result.read_problems:
+                    self.problems.extend(result.read_problems)
+                if result.converted:
+                    kept.append(result)
+        cache._finish(seen)
+        # Problems in the order they were always found: reading, each item's rules, cross-checks.
+        for kind in KIND_DIRS:
+            for result in results[kind]:
+                if result.check_problems:
+                    self.problems.extend(result.check_problems)
+        self._cross_check(results)
         if site is None or any(p.severity is Severity.ERROR for p in self.problems):
             return None
         return Content(
             site=site,
-            incidents=tuple(i for i in incidents if i is not None),
-            maintenance=tuple(m for m in maintenance if m is not None),
-            commitments=tuple(c for c in commitments if c is not None),
+            incidents=tuple(r.item for r in results["incidents"] if r.item is not None),
+            maintenance=tuple(r.item for r in results["maintenance"] if r.item is not None),
+            commitments=tuple(r.item for r in results["commitments"] if r.item is not None),
         )
+
+    def _file(self, kind: str, item_id: str, name: str, context: tuple[Any, ...]) -> _FileResult:
+        """Return what the file ``kind/name`` yields on its own, from the cache when it is unchanged."""
+        rel = f"{kind}/{name}"
+        if rel in self.overlay:
+            return self._check_file(kind, item_id, rel, None, self.overlay[rel], context)
+        key = (kind, name)
+        cache = self.cache
+        cached = cache._files.get(key)
+        if cached is not None and cached.context != context:
+            cached = None
+        must_read = cache._must_read(key)
+        if cached is not None and must_read is False:
+            return cached
+        path = self.root / kind / name
+        # Stat before reading: a change in between leaves a stale stamp, never stale content.
+        stamp = _stamp(path)
+        if cached is not None and must_read is None and stamp == cached.stamp:
+            return cached
+        try:
+            data: bytes | OSError = path.read_bytes()
+        except OSError as exc:
+            data = exc
+        if cached is not None and not isinstance(data, OSError) and cached.digest == _digest(data):
+            result = replace(cached, stamp=stamp)
+        else:
+            result = self._check_file(kind, item_id, rel, stamp, data, context)
+        if stamp is not None and not isinstance(data, OSError):
+            cache._files[key] = result
+        else:
+            cache._files.pop(key, None)
+        return result
+
+    def _check_file(self, kind: str, item_id: str, rel: str, stamp: tuple[int, int] | None,
+                    data: bytes | str | OSError, context: tuple[Any, ...]) -> _FileResult:
+        """Read, validate and check one content file on its own (``data``: its bytes, or overlay text)."""
+        self.cache.parsed += 1
+        shown = self._shown_rel(rel)
+        read_problems: list[Problem] = []
+        check_problems: list[Problem] = []
+        ctx = Context(shown, "", read_problems)
+        digest = b""
+        node = None
+        text: str | None = None
+        if isinstance(data, OSError):
+            ctx.report(None, f"cannot read the file: {data.strerror}", line=0, column=0)
+        elif isinstance(data, str):
+            text = data
+        else:
+            digest = _digest(data)
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                ctx.report(None, f"the file is not UTF-8 text (byte {exc.start})", "save it as UTF-8",
+                           line=1, column=1)
+        if text is not None:
+            ctx.lines = text.splitlines()
+            node = compose_file(self.root / rel, ctx, text)
+        record = schema.KINDS[kind].convert(node, ctx) if node is not None else INVALID
+        item = None
+        refs: tuple[_Ref, ...] = ()
+        if record is not INVALID:
+            ctx.problems = check_problems
+            check = {"incidents": self._incident, "maintenance": self._maintenance,
+                     "commitments": self._commitment}[kind]
+            item = check(item_id, ctx, record)
+            refs = tuple(_Ref(target, ref.start_mark.line + 1, ref.start_mark.column + 1, _source_line(ctx, ref))
+                         for target, ref in _references(kind, record) if target)
+        return _FileResult(item_id, shown, stamp, digest, context, record is not INVALID, item,
+                           tuple(read_problems), tuple(check_problems), refs)
 
     def _load_site_yaml(self) -> Site | None:
         path = self.root / "site.yaml"
@@ -248,6 +495,7 @@ class _SiteLoader:
             return None
         contact = rec.get("contact")
         base_url = rec["base_url"]
+        look = read_appearance(self.root, rec, ctx)
         return Site(
             title=rec["title"],
             base_url=base_url if base_url.endswith("/") else base_url + "/",
@@ -266,6 +514,10 @@ class _SiteLoader:
             components=tuple(components),
             source=Source(ctx.path, rec.lines()),
             feed_entries=rec.get("feed_entries", 50),
+            theme=look.theme,
+            colors=look.colors,
+            logo=look.logo,
+            logo_dark=look.logo_dark,
         )
 
     # -- helpers ---------------------------------------------------------------------------------
@@ -498,22 +750,46 @@ class _SiteLoader:
 
     # -- references between files ----------------------------------------------------------------
 
-    def _cross_check(self, loaded: dict[str, list[tuple[Any, Context, Record]]]) -> None:
-        incident_ids = {i for i, _, _ in loaded["incidents"]}
-        commitment_ids = {i for i, _, _ in loaded["commitments"]}
-        for _, ctx, rec in loaded["incidents"]:
-            postmortem = rec.get("postmortem")
-            if not postmortem:
-                continue
-            for action, node in postmortem.get("actions", []):
-                if action and action not in commitment_ids:
-                    ctx.report(node, f"postmortem action {action!r} names no commitment",
-                               schema._did_you_mean(action, sorted(commitment_ids), "create commitments/"
-                                                    f"{action}.yaml, or use one of: ") if commitment_ids else
-                               f"create commitments/{action}.yaml describing the action")
-        for _, ctx, rec in loaded["commitments"]:
-            incident = rec.get("incident")
-            if incident and incident not in incident_ids:
-                ctx.report(rec.key_node("incident"), f"unknown incident {incident!r}",
-                           schema._did_you_mean(incident, sorted(incident_ids), "no incident file has that id")
-                           if incident_ids else "no incident file has that id")
+    def _cross_check(self, results: dict[str, list[_FileResult]]) -> None:
+        incident_ids = {r.item_id for r in results["incidents"]}
+        commitment_ids = {r.item_id for r in results["commitments"]}
+        for result in results["incidents"]:
+            for ref in result.refs:
+                if ref.target not in commitment_ids:
+                    action = ref.target
+                    self._report_ref(result, ref, f"postmortem action {action!r} names no commitment",
+                                     schema._did_you_mean(action, sorted(commitment_ids), "create commitments/"
+                                                          f"{action}.yaml, or use one of: ") if commitment_ids else
+                                     f"create commitments/{action}.yaml describing the action")
+        for result in results["commitments"]:
+            for ref in result.refs:
+                incident = ref.target
+                if incident not in incident_ids:
+                    self._report_ref(result, ref, f"unknown incident {incident!r}",
+                                     schema._did_you_mean(incident, sorted(incident_ids),
+                                                          "no incident file has that id")
+                                     if incident_ids else "no incident file has that id")
+
+    def _report_ref(self, result: _FileResult, ref: _Ref, message: str, hint: str) -> None:
+        self.problems.append(Problem(result.shown, ref.line, ref.column, message, hint, Severity.ERROR, ref.source))
+
+
+def _references(kind: str, rec: Record) -> Iterator[tuple[Any, yaml.Node]]:
+    """Yield (id, node) of every item of another file that the record names."""
+    if kind == "incidents":
+        postmortem = rec.get("postmortem")
+        if postmortem:
+            yield from postmortem.get("actions", [])
+    elif kind == "commitments":
+        incident = rec.get("incident")
+        if incident:
+            yield incident, rec.key_node("incident")
+
+
+def _source_line(ctx: Context, node: yaml.Node) -> str:
+    line = node.start_mark.line + 1
+    return ctx.lines[line - 1] if 0 < line <= len(ctx.lines) else ""
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -50,22 +50,77 @@ def _absolute(ctx: jinja2.runtime.Context, target: str) -> str:
 
 def pages(view: StatusView) -> Iterator[tuple[Page, dict[str, Any]]]:
     """Yield every page with the variables its template needs, in a fixed order."""
+    last = _last  # once: another thread (another preview, in tests) may replace it
+    if last is not None and last[0] is view:  # made by a PageIndex
+        return iter(last[1])
+    return _pages(view, item_page)
+
+
+#: The pages that show one item each: per list of the view, the template and its variable.
+ITEM_PAGES: dict[str, tuple[str, str]] = {
+    "incidents": ("incident.html", "incident"),
+    "maintenance": ("maintenance.html", "maintenance"),
+    "commitments": ("commitment.html", "commitment"),
+}
+
+
+def item_page(kind: str, item: Any) -> tuple[Page, dict[str, Any]]:
+    """Return the page of one incident, maintenance or commitment (``kind`` as in :data:`ITEM_PAGES`)."""
+    template, variable = ITEM_PAGES[kind]
+    return Page(item.path, item.title, template), {variable: item}
+
+
+def _pages(view: StatusView, item: Callable[[str, Any], tuple[Page, dict[str, Any]]]
+           ) -> Iterator[tuple[Page, dict[str, Any]]]:
     yield Page("", view.site.title, "index.html"), {}
     for incident in view.incidents:
-        yield Page(incident.path, incident.title, "incident.html"), {"incident": incident}
+        yield item("incidents", incident)
     for maintenance in view.maintenance:
-        yield Page(maintenance.path, maintenance.title, "maintenance.html"), {"maintenance": maintenance}
+        yield item("maintenance", maintenance)
     for component in view.components.values():
         yield Page(component.path, component.name, "component.html"), {"component": component}
     yield Page("commitments/", "Commitments", "commitments.html"), {}
     for commitment in view.commitments:
-        yield Page(commitment.path, commitment.title, "commitment.html"), {"commitment": commitment}
+        yield item("commitments", commitment)
     yield Page("history/", "History", "history.html"), {}
     yield Page("expect/", "What to expect", "expect.html"), {}
     for month in view.months:
         title = month.first_day.strftime("%B %Y")
         yield Page(month.path, title, "month.html"), {"month": month}
     yield Page("404.html", "Page not found", "404.html", absolute_links=True), {}
+
+
+_last: tuple[StatusView, list[tuple[Page, dict[str, Any]]]] | None = None
+
+
+class PageIndex:
+    """The pages of a site, kept from one view of it to the next (``statusgen serve``).
+
+    An item's page (and its variables) is made again only when the item's view is another
+    object, so a page whose pair is the same object shows the same item. :meth:`update` gives
+    what :func:`pages` yields, and makes :func:`pages` give it too for that view.
+    """
+
+    def __init__(self) -> None:
+        self._items: dict[tuple[str, str], tuple[Any, tuple[Page, dict[str, Any]]]] = {}
+
+    def update(self, view: StatusView) -> list[tuple[Page, dict[str, Any]]]:
+        global _last
+        made: dict[tuple[str, str], tuple[Any, tuple[Page, dict[str, Any]]]] = {}
+        known = self._items
+
+        def item(kind: str, view_of_item: Any) -> tuple[Page, dict[str, Any]]:
+            key = (kind, view_of_item.id)
+            entry = known.get(key)
+            if entry is None or entry[0] is not view_of_item:
+                entry = (view_of_item, item_page(kind, view_of_item))
+            made[key] = entry
+            return entry[1]
+
+        found = list(_pages(view, item))
+        self._items = made
+        _last = (view, found)
+        return found
 
 
 #: Below this many pages, starting worker processes costs more than it saves.
@@ -109,7 +164,7 @@ class _Renderer:
     """A Jinja environment set up for one view, with its templates compiled once."""
 
     def __init__(self, view: StatusView, theme: Theme) -> None:
-        env = theme.environment(view.site.timezone)
+        env = theme.environment(view.site.timezone, view.site.language)
         env.globals.update(
             url=_url,
             absolute=_absolute,
@@ -123,6 +178,10 @@ class _Renderer:
         self.env = env
         self.templates: dict[str, jinja2.Template] = {}
 
+    def bind(self, view: StatusView) -> None:
+        """Render the pages of ``view`` from now on: a later view of the same site, templates kept compiled."""
+        self.env.globals.update(view=view, now=view.now, figures=view.responsiveness)
+
     def render(self, todo: list[tuple[Page, dict[str, Any]]]) -> list[tuple[str, bytes]]:
         out = []
         for page, variables in todo:
@@ -134,6 +193,10 @@ class _Renderer:
             except jinja2.TemplateError as exc:
                 raise ThemeError.from_jinja(exc, page) from exc
         return out
+
+
+#: A renderer kept from one rebuild to the next by ``statusgen serve`` (see :meth:`_Renderer.bind`).
+Renderer = _Renderer
 
 
 class ThemeError(StatusgenError):

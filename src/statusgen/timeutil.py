@@ -81,6 +81,19 @@ def end_of_day(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
     return nxt.astimezone(UTC)
 
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def instant(value: dt.datetime) -> int:
+    """Return the aware ``value`` as whole microseconds since 1970 UTC.
+
+    Orders exactly like the datetimes themselves, and compares much faster than aware
+    datetimes in different zones do, which matters in loops over every update of a big site.
+    """
+    return (value - _EPOCH) // _MICROSECOND
+
+
 def start_of_day(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
     """Return the instant a day starts in ``tz``."""
     return end_of_day(day - dt.timedelta(days=1), tz)
