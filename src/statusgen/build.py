@@ -66,14 +66,17 @@ def render_all(view: StatusView, theme: Theme, *, jobs: int = 1) -> tuple[dict[s
     """
     files = render_site(view, theme, jobs=jobs)
     for generate in GENERATORS:
-        generated = generate(view)
-        clashes = sorted(generated.keys() & files.keys())
-        if clashes:
-            raise OutputError(f"two outputs want the same path: {', '.join(clashes)} "
-                              f"(from {generate.__module__} and an earlier step)")
-        files.update(generated)
+        merge_outputs(files, generate(view), generate.__module__)
     assets = dict(theme.assets())
     return files, assets
+
+
+def merge_outputs(files: dict[str, bytes], made: dict[str, bytes], source: str) -> None:
+    """Add ``made`` to ``files``; two outputs on one path are an error, never a silent overwrite."""
+    clashes = sorted(made.keys() & files.keys())
+    if clashes:
+        raise OutputError(f"two outputs want the same path: {', '.join(clashes)} (from {source} and an earlier step)")
+    files.update(made)
 
 
 def default_jobs() -> int:

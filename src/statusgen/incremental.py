@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .build import GENERATORS
+from .build import GENERATORS, merge_outputs
 from .dependencies import Inputs, PageDeps, always, check_theme, site_wide
 from .derive import DeriveCache, StatusView, derive
 from .errors import ContentError, Problem, Severity
@@ -338,11 +338,7 @@ class SiteBuilder:
                 made = generate(view, memo=self._generator_memos.setdefault(generate, {}))  # type: ignore[call-arg]
             else:
                 made = generate(view)
-            clashes = sorted(made.keys() & out.keys())
-            if clashes:
-                raise OutputError(f"two outputs want the same path: {', '.join(clashes)} "
-                                  f"(from {generate.__module__} and an earlier step)")
-            out.update(made)
+            merge_outputs(out, made, generate.__module__)
         return out
 
     def _assets(self, theme: Theme) -> dict[str, bytes]:
