@@ -9,8 +9,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 
 from statusgen.timeutil import parse_time
+
+# Property tests check behaviour, not speed: no per-example deadline, so a busy CI machine
+# cannot turn a slow example into a failure.
+settings.register_profile("statusgen", deadline=None)
+settings.load_profile("statusgen")
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
