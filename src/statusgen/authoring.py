@@ -93,10 +93,7 @@ class Session:
 
     def local(self, when: dt.datetime) -> str:
         """Return ``when`` for messages: ``2026-11-25 12:35`` in the site's zone (time only if today)."""
-        local = when.astimezone(self.tz)
-        if local.date() == self.now.date():
-            return local.strftime("%H:%M")
-        return local.strftime("%Y-%m-%d %H:%M")
+        return timeutil.format_short(when, self.tz, self.now)
 
 
 def parse_when(text: str, tz: dt.tzinfo, now: dt.datetime) -> dt.datetime:

@@ -22,7 +22,6 @@ from .model import MaintenanceStatus
 PATH = "maintenance.ics"
 #: How often calendar apps should fetch the file again (RFC 7986 REFRESH-INTERVAL; X-PUBLISHED-TTL).
 REFRESH = dt.timedelta(hours=1)
-_TIME_FORMAT = "%b %Y, %H:%M %Z"
 
 
 def render_calendar(view: StatusView, *, memo: dict[str, Any] | None = None) -> dict[str, bytes]:
@@ -97,8 +96,7 @@ def _description(view: StatusView, mv: MaintenanceView) -> str:
     names = {c.id: c.name for c in view.site.components}
 
     def when(value: dt.datetime) -> str:
-        local = value.astimezone(tz)
-        return f"{local.day} {local.strftime(_TIME_FORMAT)}"
+        return timeutil.format_local(value, tz)
 
     lines = [
         f"Status: {mv.status.label}",

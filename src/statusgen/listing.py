@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from . import timeutil
 from .derive import RECENT_DAYS, CommitmentState, CommitmentView, IncidentView, MaintenanceView, StatusView
 
 HEADERS = ("KIND", "ID", "STATE", "WHEN", "TITLE")
@@ -38,10 +39,7 @@ class _Clock:
         self.tz = tz
 
     def at(self, when: dt.datetime) -> str:
-        local = when.astimezone(self.tz)
-        if local.date() == self.now.astimezone(self.tz).date():
-            return local.strftime("%H:%M")
-        return local.strftime("%Y-%m-%d %H:%M")
+        return timeutil.format_short(when, self.tz, self.now)
 
     def relative(self, when: dt.datetime) -> str:
         delta = when - self.now

@@ -27,7 +27,6 @@ from .model import CommitmentUpdate, Component, ComponentStatus, Due, IncidentSt
 from .timeutil import instant
 
 #: How times are written inside post bodies (the site's zone, like the pages).
-TIME_FORMAT = "%b %Y, %H:%M %Z"
 
 
 class Kind(enum.Enum):
@@ -205,14 +204,10 @@ class _Writer:
     # -- small pieces of HTML -----------------------------------------------------------------
 
     def time(self, value: dt.datetime) -> str:
-        local = value.astimezone(self.tz)
-        return f"{local.day} {local.strftime(TIME_FORMAT)}"
+        return timeutil.format_local(value, self.tz)
 
     def due(self, value: Due) -> str:
-        if value.is_date:
-            day = value.value
-            return f"{day.day} {day.strftime('%b %Y')}"
-        return self.time(value.deadline)
+        return timeutil.format_day(value.value) if value.is_date else self.time(value.deadline)
 
     def link(self, target: str, text: str) -> Markup:
         return Markup('<a href="{}">{}</a>').format(self.site.base_url + target, text)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from .derive import CommitmentState, CommitmentView, IncidentView, MaintenanceView, StatusView
 from .errors import Problem, Severity
 from .model import CommitmentStatus, Due, MaintenanceStatus
-from .timeutil import humanize_duration
+from .timeutil import format_day, format_local, humanize_duration
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -34,16 +34,11 @@ def _problem(file: str, line: int, rule: str, message: str, hint: str, severity:
     return Problem(file, line, 0, message, hint, severity, rule=rule)
 
 
-def local(value: dt.datetime, tz: dt.tzinfo) -> str:
-    """Return ``value`` as the pages show it: ``25 Nov 2026, 12:35 CET`` in the site's zone."""
-    shown = value.astimezone(tz)
-    return shown.strftime(f"{shown.day} %b %Y, %H:%M %Z")
+local = format_local
 
 
 def _due(due: Due, tz: dt.tzinfo) -> str:
-    if due.is_date:
-        return f"{due.value.day} {due.value.strftime('%b %Y')}"
-    return local(due.deadline, tz)
+    return format_day(due.value) if due.is_date else format_local(due.deadline, tz)
 
 
 _ago = humanize_duration

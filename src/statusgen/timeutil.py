@@ -147,6 +147,29 @@ def humanize_duration(delta: dt.timedelta) -> str:
     return " ".join(parts) or "less than a minute"
 
 
+def format_local(value: dt.datetime, tz: dt.tzinfo) -> str:
+    """Return ``value`` as English text in ``tz``, as messages, feeds and the calendar show it.
+
+    ``25 Nov 2026, 12:35 CET``: the day without its leading zero, the zone's abbreviation.
+    Pages format times through the theme instead, in the site's language.
+    """
+    shown = value.astimezone(tz)
+    return f"{shown.day} {shown.strftime('%b %Y, %H:%M %Z')}"
+
+
+def format_day(value: dt.date) -> str:
+    """Return a date as ``15 Dec 2026``."""
+    return f"{value.day} {value.strftime('%b %Y')}"
+
+
+def format_short(value: dt.datetime, tz: dt.tzinfo, now: dt.datetime) -> str:
+    """Return ``value`` for terminal output: ``12:35`` when it is today in ``tz``, else ``2026-11-25 12:35``."""
+    shown = value.astimezone(tz)
+    if shown.date() == now.astimezone(tz).date():
+        return shown.strftime("%H:%M")
+    return shown.strftime("%Y-%m-%d %H:%M")
+
+
 def load_zone(name: str) -> ZoneInfo:
     """Return the IANA zone ``name``; raise ``TimeFormatError`` when it is unknown."""
     import zoneinfo
