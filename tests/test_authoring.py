@@ -433,10 +433,10 @@ def test_a_file_changed_meanwhile_is_not_overwritten(runner: CliRunner, site: Pa
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     real = authoring.load_site
 
-    def edit_meanwhile(root: Path, overlay: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    def edit_meanwhile(root: Path, overlay: dict[str, str] | None = None, **kwargs):  # type: ignore[no-untyped-def]
         if overlay:
             (site / OPEN_REL).write_text(OPEN + "# edited by someone else\n")
-        return real(root, overlay)
+        return real(root, overlay, **kwargs)
 
     monkeypatch.setattr(authoring, "load_site", edit_meanwhile)
     result = run(runner, site, "update", OPEN_ID, "-b", "x")

@@ -26,7 +26,7 @@ from typing import Any
 from . import editor, timeutil
 from .editor import Body
 from .errors import StatusgenError, UsageProblem, display_path
-from .loader import KIND_DIRS, load_site
+from .loader import KIND_DIRS, SiteCache, load_site
 from .model import ComponentStatus, Content
 from .schema import SLUG_HINT, SLUG_RE
 from .yamledit import Pairs, Raw, append_item
@@ -71,9 +71,12 @@ class Session:
     site_dir: Path
     now: dt.datetime
     content: Content = field(init=False)
+    #: What loading found per file: validating the edited site then re-reads only the edited file.
+    cache: SiteCache = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.content = load_site(self.site_dir)
+        self.cache = SiteCache()
+        self.content = load_site(self.site_dir, cache=self.cache)
         self.now = self.now.astimezone(self.tz).replace(microsecond=0)
 
     @property
@@ -334,7 +337,7 @@ def commit(session: Session, rel: str, text: str, body: Body | None, *, create: 
     """
     path = session.site_dir / rel
     try:
-        content = load_site(session.site_dir, {rel: text})
+        content = load_site(session.site_dir, {rel: text}, cache=session.cache)
         data = _encode(text, original)
         if original is not None and path.read_bytes() != original:
             raise Refused(f"{display_path(path)} changed while statusgen was working on it; nothing was "
