@@ -11,8 +11,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from statusgen.api import stable_id
 from statusgen.build import build
+from statusgen.outputs.statuspage import stable_id
 
 from .conftest import BASE_SITE, EXAMPLE_SITE, NOW, TESTS
 

@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from statusgen import authoring, editor
-from statusgen.authoring import new_id, parse_when, slugify
+from statusgen.authoring import editor
+from statusgen.authoring import session as authoring
+from statusgen.authoring.session import new_id, parse_when, slugify
 from statusgen.cli import cli
-from statusgen.loader import load_site
+from statusgen.content.loader import load_site
 from statusgen.timeutil import TimeFormatError, load_zone
 
 from .conftest import NOW, NOW_TEXT

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from statusgen.badges import (
+from statusgen.build import build
+from statusgen.outputs.badges import (
     COMPONENT_COLOURS,
     INDICATOR_COLOURS,
     LABEL_COLOURS,
@@ -17,8 +18,7 @@ from statusgen.badges import (
     svg,
     text_width,
 )
-from statusgen.build import build
-from statusgen.derive import Indicator
+from statusgen.view.derive import Indicator
 
 from .conftest import EXAMPLE_SITE, NOW
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from statusgen.build import build
-from statusgen.derive import StatusView
+from statusgen.view.derive import StatusView
 
 from .conftest import EXAMPLE_SITE, NOW, ROOT
 

@@ -10,8 +10,8 @@ import pytest
 
 from statusgen.build import build
 from statusgen.errors import ContentError
-from statusgen.output import MARKER, OutputError, check_path, write_site
-from statusgen.theme import relative_url
+from statusgen.outputs.theme import relative_url
+from statusgen.outputs.write import MARKER, OutputError, check_path, write_site
 
 from .conftest import EXAMPLE_SITE, NOW, ROOT
 
@@ -49,7 +49,7 @@ def test_failure_while_writing_keeps_previous_output(make_site: Callable[..., Pa
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("statusgen.output.shutil.copyfile", fail)
+    monkeypatch.setattr("statusgen.outputs.write.shutil.copyfile", fail)
     with pytest.raises(OSError):
         build(site, out, now=NOW)
     assert tree(out) == before
@@ -145,8 +145,8 @@ def test_relative_links(target: str, current: str, link: str) -> None:
 
 
 def test_parallel_rendering_gives_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("statusgen.render.PARALLEL_MIN_PAGES", 0)
-    monkeypatch.setattr("statusgen.render._CHUNK", 4)
+    monkeypatch.setattr("statusgen.outputs.pages.PARALLEL_MIN_PAGES", 0)
+    monkeypatch.setattr("statusgen.outputs.pages._CHUNK", 4)
     build(EXAMPLE_SITE, tmp_path / "serial", now=NOW, jobs=1)
     build(EXAMPLE_SITE, tmp_path / "parallel", now=NOW, jobs=2)
     assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from statusgen.check import check_site
+from statusgen.check.report import check_site
 from statusgen.cli import cli
 from statusgen.timeutil import parse_time
 
@@ -458,7 +458,7 @@ def test_github_format(two_problems: Path, runner: CliRunner) -> None:
 
 
 def test_github_format_escapes_what_would_end_a_command() -> None:
-    from statusgen.check import CheckResult, format_github
+    from statusgen.check.report import CheckResult, format_github
     from statusgen.errors import Problem
 
     problem = Problem("a,b:c.yaml", 0, 0, "100% wrong\nreally", "", rule="x")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from statusgen.check import check_site
+from statusgen.check.report import check_site
 from statusgen.cli import cli
 
 from .conftest import BASE_SITE, NOW, NOW_TEXT

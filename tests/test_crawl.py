@@ -10,7 +10,7 @@ import pytest
 
 from statusgen import build as build_module
 from statusgen.build import build
-from statusgen.output import OutputError
+from statusgen.outputs.write import OutputError
 
 from .conftest import NOW
 

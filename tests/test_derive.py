@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from statusgen.derive import CommitmentState, Indicator, derive
-from statusgen.loader import load_site
-from statusgen.model import ComponentStatus, IncidentStatus, MaintenanceStatus
+from statusgen.content.loader import load_site
+from statusgen.content.model import ComponentStatus, IncidentStatus, MaintenanceStatus
 from statusgen.timeutil import parse_time
+from statusgen.view.derive import CommitmentState, Indicator, derive
 
 from .conftest import NOW
 

@@ -12,10 +12,10 @@ from html import unescape
 from pathlib import Path
 
 from statusgen.build import build
-from statusgen.derive import derive
-from statusgen.figures import responsiveness
-from statusgen.loader import load_site
+from statusgen.content.loader import load_site
 from statusgen.timeutil import parse_time
+from statusgen.view.derive import derive
+from statusgen.view.responsiveness import responsiveness
 
 from .conftest import NOW, ROOT
 

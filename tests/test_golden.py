@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 from statusgen.build import build
-from statusgen.output import MARKER
+from statusgen.outputs.write import MARKER
 
 from .conftest import EXAMPLE_SITE, NOW, TESTS
 

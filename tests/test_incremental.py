@@ -22,13 +22,14 @@ import jinja2.bccache
 import pytest
 
 from statusgen.build import render_all
-from statusgen.derive import CommitmentView, DeriveCache, IncidentView, StatusView, derive
+from statusgen.content.loader import SiteCache, load_site, read_site
 from statusgen.errors import ContentError
-from statusgen.incremental import SiteBuilder
-from statusgen.loader import SiteCache, load_site, read_site
-from statusgen.output import OutputError
-from statusgen.theme import Theme, default_theme_dir
+from statusgen.outputs.theme import Theme
+from statusgen.outputs.write import OutputError
+from statusgen.preview.builder import SiteBuilder
+from statusgen.resources import default_theme_dir
 from statusgen.timeutil import parse_time
+from statusgen.view.derive import CommitmentView, DeriveCache, IncidentView, StatusView, derive
 
 from .conftest import EXAMPLE_SITE, NOW
 
@@ -521,7 +522,7 @@ def test_a_new_overall_status_renders_every_page(example: Path) -> None:
 
 
 def test_an_interrupted_build_is_finished_by_the_next(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("statusgen.incremental.CHUNK", 5)
+    monkeypatch.setattr("statusgen.preview.builder.CHUNK", 5)
     builder = SiteBuilder(example, now=NOW)
     builder.build()
     site_yaml = edit(example / "site.yaml", "title: ", "title: New ")
@@ -574,7 +575,7 @@ def test_with_the_clock_each_page_is_what_a_full_build_at_its_time_gives(example
 
 
 def test_the_first_build_with_workers_gives_the_same_bytes(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("statusgen.render.PARALLEL_MIN_PAGES", 0)
+    monkeypatch.setattr("statusgen.outputs.pages.PARALLEL_MIN_PAGES", 0)
     builder = SiteBuilder(example, now=NOW, jobs=2)
     builder.build()
     assert served(builder) == full_build(example)
@@ -623,7 +624,7 @@ def test_a_theme_that_reads_more_than_declared_is_rendered_every_time(example: P
                                      encoding="utf-8")
     edit(example / "site.yaml", "timezone:", "theme: theme\ntimezone:")
     builder = SiteBuilder(example, now=NOW)
-    with caplog.at_level("INFO", logger="statusgen.dependencies"):
+    with caplog.at_level("INFO", logger="statusgen.preview.page_inputs"):
         pages = len(builder.build().rendered)
     assert "reads view.incidents, which the preview does not follow" in caplog.text
     source = example / "incidents/2026-11-20-api-latency.yaml"

@@ -13,11 +13,12 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from statusgen import scaffold, schema
+from statusgen.authoring import scaffold
 from statusgen.build import build
 from statusgen.cli import cli
-from statusgen.jsonschema_out import SCHEMAS, file_name, render
-from statusgen.loader import load_site
+from statusgen.content import schema
+from statusgen.content.jsonschema import SCHEMAS, file_name, render
+from statusgen.content.loader import load_site
 
 from .conftest import NOW, NOW_TEXT, ROOT
 from .test_schema_out import _TextTimes
@@ -60,7 +61,7 @@ def test_layout(new_site: Path) -> None:
 
 
 def test_the_site_is_valid_checks_clean_and_builds(new_site: Path, tmp_path: Path) -> None:
-    from statusgen.check import check_site
+    from statusgen.check.report import check_site
 
     content = load_site(new_site / "content")
     assert content.site.title == "Acme: Status"
@@ -183,7 +184,7 @@ def test_shipped_workflows_match_their_source() -> None:
 
 def test_examples_are_dated_around_now(new_site: Path) -> None:
     """A new site's examples never show as a current outage, whenever init runs."""
-    from statusgen.derive import derive
+    from statusgen.view.derive import derive
 
     view = derive(load_site(new_site / "content"), NOW)
     assert view.open_incidents == [] and view.indicator.key == "none"

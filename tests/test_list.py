@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from statusgen.authoring.table import span
 from statusgen.cli import cli
-from statusgen.listing import span
 
 from .conftest import EXAMPLE_SITE, NOW_TEXT
 

@@ -10,8 +10,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from statusgen.content.loader import load_site
 from statusgen.errors import ContentError
-from statusgen.loader import load_site
 
 from .conftest import BASE_SITE
 

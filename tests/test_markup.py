@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from statusgen import markup
+from statusgen.outputs import markup
 
 ATTACKS = [
     "<script>alert(1)</script>",

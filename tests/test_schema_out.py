@@ -12,11 +12,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from statusgen import schema
 from statusgen.cli import cli
+from statusgen.content import schema
+from statusgen.content.jsonschema import SCHEMAS, file_name, json_schema, render
+from statusgen.content.loader import load_site
 from statusgen.errors import ContentError
-from statusgen.jsonschema_out import SCHEMAS, file_name, json_schema, render
-from statusgen.loader import load_site
 
 from .conftest import BASE_SITE, EXAMPLE_SITE
 

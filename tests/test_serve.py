@@ -21,8 +21,8 @@ from watchdog.observers import Observer
 from statusgen.build import build
 from statusgen.cli import main
 from statusgen.errors import StatusgenError
-from statusgen.preview import Preview
-from statusgen.server import LiveSite, PreviewServer
+from statusgen.preview.app import Preview
+from statusgen.preview.server import LiveSite, PreviewServer
 
 from .conftest import BASE_SITE, NOW
 
@@ -407,7 +407,7 @@ def test_without_file_events_the_preview_polls(site: Path, caplog: pytest.LogCap
         def schedule(self, *args: object, **kwargs: object) -> object:
             raise OSError(errno.ENOSPC, "inotify watch limit reached")
 
-    with caplog.at_level("WARNING", logger="statusgen.watch"):
+    with caplog.at_level("WARNING", logger="statusgen.preview.watch"):
         running = Preview(site, port=0, now=NOW, delay=0.05, observer=NoEvents())
     assert "checking it every second instead" in caplog.text
     running.start()
@@ -467,6 +467,6 @@ def test_the_command_passes_its_options(site: Path, monkeypatch: pytest.MonkeyPa
         def serve_forever(self) -> None:
             seen["served"] = True
 
-    monkeypatch.setattr("statusgen.preview.Preview", FakePreview)
+    monkeypatch.setattr("statusgen.preview.app.Preview", FakePreview)
     assert main(["serve", str(site), "--port", "9123", "--now", "2026-11-25T12:00:00+01:00", "-j", "1"]) == 0
     assert seen == {"site": site, "host": "127.0.0.1", "port": 9123, "now": NOW, "jobs": 1, "served": True}

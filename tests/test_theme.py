@@ -14,11 +14,12 @@ import jinja2
 import pytest
 from click.testing import CliRunner
 
-from statusgen import colors, schema
 from statusgen.build import build
 from statusgen.cli import cli
-from statusgen.i18n import CatalogError, Messages, default_theme_dir, placeholders, read_catalog, shipped_languages
-from statusgen.theme import Theme
+from statusgen.content import colors, schema
+from statusgen.outputs.i18n import CatalogError, Messages, placeholders, read_catalog
+from statusgen.outputs.theme import Theme
+from statusgen.resources import default_theme_dir, shipped_languages
 
 from .conftest import EXAMPLE_SITE, NOW, NOW_TEXT, ROOT
 

@@ -7,7 +7,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from statusgen.yamledit import (
+from statusgen.authoring.yamledit import (
     Block,
     EditError,
     Raw,

@@ -12,17 +12,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .api import render_api
-from .badges import render_badges
-from .crawl import render_crawl
-from .derive import StatusView, derive
-from .feeds import render_feeds
-from .ical import render_calendar
-from .loader import load_site
-from .model import Content
-from .output import OutputError, write_site
-from .render import render_site
-from .theme import Theme
+from .content.loader import load_site
+from .content.model import Content
+from .outputs.badges import render_badges
+from .outputs.calendar import render_calendar
+from .outputs.feeds import render_feeds
+from .outputs.pages import render_site
+from .outputs.sitemap import render_crawl
+from .outputs.statuspage import render_api
+from .outputs.theme import Theme
+from .outputs.write import OutputError, write_site
+from .view.derive import StatusView, derive
 
 log = logging.getLogger(__name__)
 

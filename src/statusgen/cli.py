@@ -13,7 +13,7 @@ import click
 from . import __version__, timeutil
 
 if TYPE_CHECKING:
-    from .authoring import Session, Written
+    from .authoring.session import Session, Written
 
 log = logging.getLogger("statusgen")
 
@@ -110,7 +110,7 @@ def build(site: Path | None, site_option: Path | None, out: Path, now: dt.dateti
     cannot be written, 2 for a wrong command line.
     """
     from .build import build as run_build
-    from .loader import find_site
+    from .content.loader import find_site
 
     site_dir = find_site(site or site_option)
     result = run_build(site_dir, out, now=now or dt.datetime.now(dt.UTC), jobs=jobs)
@@ -153,8 +153,8 @@ def serve(site: Path | None, site_option: Path | None, port: int, host: str, now
     folder is not a site, 2 for a wrong command line.
     """
     from .build import default_jobs
-    from .loader import find_site
-    from .preview import Preview
+    from .content.loader import find_site
+    from .preview.app import Preview
 
     site_dir = find_site(site or site_option)
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -182,8 +182,8 @@ def check(site: Path | None, site_option: Path | None, now: dt.datetime | None,
     Exit status: 0 when there is no error (warnings allowed), 1 when there is at least one
     error, 2 for a wrong command line, including a --since revision git does not know.
     """
-    from .check import FORMATTERS, CheckFailed, check_site, summary
-    from .loader import find_site
+    from .check.report import FORMATTERS, CheckFailed, check_site, summary
+    from .content.loader import find_site
 
     site_dir = find_site(site or site_option)
     result = check_site(site_dir, now=now or dt.datetime.now(dt.UTC), since=since)
@@ -231,8 +231,8 @@ def _authoring_options(func: Any) -> Any:
 
 
 def _session(site_option: Path | None, now: dt.datetime | None) -> Session:
-    from .authoring import Session
-    from .loader import find_site
+    from .authoring.session import Session
+    from .content.loader import find_site
 
     return Session(find_site(site_option), now or dt.datetime.now(dt.UTC))
 
@@ -282,7 +282,7 @@ def new_incident(title: str, impact: str, components: tuple[str, ...], status: s
     Exit status: 0 when the file was written, 1 when the result would be invalid or the id
     is taken (nothing is written), 2 for a wrong command line.
     """
-    from .entries import new_incident as create
+    from .authoring.commands import new_incident as create
 
     _report(create(_session(site_option, now), title, impact=impact, components=components, status=status,
                    body=body, next_in=next_in, next_by=next_by, workaround=workaround, started=started,
@@ -311,7 +311,7 @@ def new_maintenance(title: str, start: str, end: str | None, length: str | None,
     Exit status: 0 when the file was written, 1 when the result would be invalid or the id
     is taken (nothing is written), 2 for a wrong command line.
     """
-    from .entries import new_maintenance as create
+    from .authoring.commands import new_maintenance as create
 
     _report(create(_session(site_option, now), title, start=start, end=end, length=length,
                    components=components, body=body, item_id=item_id), echo_id=True)
@@ -333,7 +333,7 @@ def new_commitment(title: str, due: str, components: tuple[str, ...], incident: 
     Exit status: 0 when the file was written, 1 when the result would be invalid or the id
     is taken (nothing is written), 2 for a wrong command line.
     """
-    from .entries import new_commitment as create
+    from .authoring.commands import new_commitment as create
 
     _report(create(_session(site_option, now), title, due=due, components=components, incident=incident,
                    body=body, item_id=item_id), echo_id=True)
@@ -367,7 +367,7 @@ def update(item: str, status: str | None, body: str | None, next_in: str | None,
     update does not fit the item (a resolved incident needs --status to reopen), and nothing
     is written; 2 for a wrong command line (an unknown id, component, status or time).
     """
-    from .entries import update as run_update
+    from .authoring.commands import update as run_update
 
     _report(run_update(_session(site_option, now), item, status=status, body=body, next_in=next_in,
                        next_by=next_by, components=components, corrects=corrects, at=at))
@@ -389,7 +389,7 @@ def resolve(incident: str, body: str | None, at: str | None, next_in: str | None
     Exit status: 0 when the update was written; 1 when the incident is resolved already or
     the result would be invalid (nothing is written); 2 for a wrong command line.
     """
-    from .entries import resolve as run_resolve
+    from .authoring.commands import resolve as run_resolve
     from .errors import UsageProblem
 
     if next_in is not None or next_by is not None:
@@ -410,7 +410,7 @@ def deliver(commitment: str, body: str | None, site_option: Path | None, now: dt
     Exit status: 0 when the update was written; 1 when the commitment is finished already or
     the result would be invalid (nothing is written); 2 for a wrong command line.
     """
-    from .entries import deliver as run_deliver
+    from .authoring.commands import deliver as run_deliver
 
     _report(run_deliver(_session(site_option, now), commitment, body=body))
 
@@ -436,7 +436,7 @@ def postpone(commitment: str, due: str, body: str | None, status: str | None, ne
     the result would be invalid (nothing is written); 2 for a wrong command line (including a
     date that is not later than the current one).
     """
-    from .entries import postpone as run_postpone
+    from .authoring.commands import postpone as run_postpone
 
     _report(run_postpone(_session(site_option, now), commitment, due=due, body=body, status=status,
                          next_in=next_in, next_by=next_by))
@@ -460,9 +460,9 @@ def list_items(site: Path | None, site_option: Path | None, open_only: bool, now
     Exit status: 0 when the table was printed, 1 when the content has errors, 2 for a wrong
     command line.
     """
-    from .derive import derive
-    from .listing import render
-    from .loader import find_site, load_site
+    from .authoring.table import render
+    from .content.loader import find_site, load_site
+    from .view.derive import derive
 
     content = load_site(find_site(site or site_option))
     click.echo(render(derive(content, now or dt.datetime.now(dt.UTC)), open_only=open_only), nl=False)
@@ -482,8 +482,8 @@ def schema(kind: str | None, out: Path | None) -> None:
 
     Exit status: 0 when written, 1 when a file cannot be written, 2 for a wrong command line.
     """
+    from .content.jsonschema import render, write_schemas
     from .errors import display_path
-    from .jsonschema_out import render, write_schemas
 
     if kind and out is None:
         click.echo(render(kind), nl=False)
@@ -517,8 +517,8 @@ def init(directory: Path, title: str, base_url: str, timezone: str | None, now: 
     Exit status: 0 when the site was laid out, 1 when DIRECTORY is not empty or cannot be
     written, 2 for a wrong command line (an unknown time zone, a base URL that is not one).
     """
+    from .authoring.scaffold import init_site
     from .errors import display_path
-    from .scaffold import init_site
 
     written = init_site(directory, title=title, base_url=base_url, timezone=timezone,
                         now=now or dt.datetime.now(dt.UTC))

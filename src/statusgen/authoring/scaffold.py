@@ -1,0 +1,192 @@
+"""`statusgen init DIR`: a new status repository, laid out like this project and ready to commit.
+
+``DIR/content/`` holds site.yaml (every setting explained in comments) and one example of
+each kind, dated around "now" so that they pass validation and `statusgen check`;
+``DIR/schemas/`` the JSON Schema of :mod:`jsonschema_out`, which ``DIR/.vscode/`` points
+the YAML files at; ``DIR/.github/workflows/`` the workflows shipped in
+``statusgen/skeleton/workflows/``. Everything is written to a temporary folder and checked
+before it is moved into place, so a failed init leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import shutil
+import string
+import tempfile
+from pathlib import Path
+
+from .. import resources, timeutil
+from ..content import jsonschema as jsonschema_out
+from ..content.loader import load_site
+from ..errors import ContentError, StatusgenError, UsageProblem, display_path
+from .yamledit import inline_text
+
+log = logging.getLogger(__name__)
+
+SKELETON = resources.SKELETON
+#: Workflows copied to ``.github/workflows/`` of a new site: every file here except README.md.
+WORKFLOWS = SKELETON / "workflows"
+#: What may already be in DIR: a fresh `git init` or `git clone` of an empty repository.
+ALLOWED_EXISTING = {".git"}
+
+
+def init_site(target: Path, *, title: str, base_url: str, timezone: str | None,
+              now: dt.datetime) -> list[str]:
+    """Lay out a new status site in ``target``; return the paths written, relative to it.
+
+    :raises UsageProblem: for an unknown time zone or options that make site.yaml invalid.
+    :raises StatusgenError: when ``target`` is a file or a folder with something in it.
+    """
+    _check_target(target)
+    zone_name = timezone or local_zone_name()
+    try:
+        tz = timeutil.load_zone(zone_name)
+    except timeutil.TimeFormatError as exc:
+        raise UsageProblem(f"--timezone: {exc.message}; {exc.hint}") from None
+    files = skeleton_files(title=title, base_url=base_url, zone_name=zone_name, now=now.astimezone(tz))
+    try:
+        _write_tree(target, files)
+    except OSError as exc:
+        raise StatusgenError(f"cannot write {display_path(target)}: {exc.strerror or exc}") from exc
+    return sorted(files)
+
+
+def _check_target(target: Path) -> None:
+    if target.exists() and not target.is_dir():
+        raise UsageProblem(f"{display_path(target)} is a file, not a folder")
+    if target.is_dir():
+        present = sorted(p.name for p in target.iterdir() if p.name not in ALLOWED_EXISTING)
+        if present:
+            shown = ", ".join(present[:5]) + (", …" if len(present) > 5 else "")
+            raise StatusgenError(f"{display_path(target)} is not empty (it holds {shown}); statusgen init "
+                                 "only fills an empty folder or a fresh git repository, and never overwrites "
+                                 "a file")
+
+
+def local_zone_name() -> str:
+    """Return the IANA name of this computer's time zone ($TZ, then /etc/localtime), else ``UTC``."""
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    try:
+        link = os.readlink("/etc/localtime")
+        candidates.append(link.partition("zoneinfo/")[2])
+    except OSError:
+        pass
+    for name in candidates:
+        if name:
+            try:
+                timeutil.load_zone(name)
+                return name
+            except timeutil.TimeFormatError:
+                continue
+    return "UTC"
+
+
+def skeleton_files(*, title: str, base_url: str, zone_name: str, now: dt.datetime) -> dict[str, bytes]:
+    """Return every file of a new site in memory, by path relative to its folder."""
+    title = " ".join(title.split())
+    if not title:
+        raise UsageProblem("--title is empty")
+    times = example_times(now)
+    files: dict[str, str] = {
+        "content/site.yaml": _fill("site.yaml", title=inline_text(title), base_url=inline_text(base_url),
+                                   timezone=inline_text(zone_name)),
+        f"content/incidents/{times['incident']}.yaml": _fill("incident.yaml", **times),
+        f"content/maintenance/{times['maintenance']}.yaml": _fill("maintenance.yaml", **times),
+        f"content/commitments/{times['commitment']}.yaml": _fill("commitment.yaml", **times),
+        ".gitignore": _fill("gitignore"),
+        "README.md": _fill("README.md", title=title),
+        ".vscode/settings.json": editor_settings(),
+        ".vscode/extensions.json": json.dumps({"recommendations": ["redhat.vscode-yaml"]}, indent=2) + "\n",
+    }
+    for name in jsonschema_out.SCHEMAS:
+        files[f"schemas/{jsonschema_out.file_name(name)}"] = jsonschema_out.render(name)
+    result = {rel: text.encode("utf-8") for rel, text in files.items()}
+    result.update(workflow_files())
+    return result
+
+
+def example_times(now: dt.datetime) -> dict[str, str]:
+    """Return the ids and times of the examples: a resolved incident three days ago, maintenance
+    next week, and the commitment that came out of the incident, due in a month."""
+    tz = now.tzinfo
+    assert tz is not None
+    today = now.date()
+    day = today - dt.timedelta(days=3)
+
+    def at(date: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+        return dt.datetime.combine(date, dt.time(hour, minute), tzinfo=tz)
+
+    def iso(value: dt.datetime) -> str:
+        return value.replace(microsecond=0).isoformat(timespec="seconds")
+
+    start = at(today + dt.timedelta(days=8), 6)
+    made = at(day + dt.timedelta(days=1), 10)
+    return {
+        "incident": f"{day.isoformat()}-example-slow-api-responses",
+        "maintenance": f"{start.date().isoformat()}-example-dashboard-upgrade",
+        "commitment": f"{made.date().isoformat()}-example-index-checks",
+        "at1": iso(at(day, 9, 20)), "at1_clock": "09:20",
+        "at2": iso(at(day, 9, 48)), "at2_next": iso(at(day, 10, 30)),
+        "at3": iso(at(day, 10, 21)), "at3_clock": "10:21",
+        "announced": iso(now), "starts": iso(start), "ends": iso(start + dt.timedelta(hours=2)),
+        "made": iso(made), "due": (today + dt.timedelta(days=30)).isoformat(),
+        "progress": iso(at(today - dt.timedelta(days=1), 15)),
+    }
+
+
+def editor_settings() -> str:
+    """Return .vscode/settings.json: each kind of YAML file checked against its schema."""
+    schemas = {
+        f"./schemas/{jsonschema_out.file_name(name)}": [f"content/{files}"]
+        for name, (_, files) in jsonschema_out.SCHEMAS.items()
+    }
+    return json.dumps({"yaml.schemas": schemas}, indent=2) + "\n"
+
+
+def workflow_files() -> dict[str, bytes]:
+    """Return the GitHub workflows shipped with statusgen, as ``.github/workflows/<name>``."""
+    if not WORKFLOWS.is_dir():
+        return {}
+    return {
+        f".github/workflows/{path.name}": path.read_bytes()
+        for path in sorted(WORKFLOWS.iterdir())
+        if path.is_file() and path.name != "README.md" and not path.name.startswith(".")
+    }
+
+
+def _fill(name: str, **values: str) -> str:
+    return string.Template((SKELETON / name).read_text(encoding="utf-8")).substitute(values)
+
+
+def _write_tree(target: Path, files: dict[str, bytes]) -> None:
+    """Write ``files`` into a temporary folder beside ``target``, validate the site, then move it in."""
+    parent = target.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".init", dir=parent))
+    try:
+        root = tmp / "new"  # made with mkdir, so it gets the usual permissions (mkdtemp's are private)
+        for rel, data in files.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        _validate(root / "content")
+        if not target.exists():
+            os.replace(root, target)
+        else:
+            for entry in sorted(root.iterdir()):
+                os.replace(entry, target / entry.name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _validate(site_dir: Path) -> None:
+    """Refuse options that make an invalid site.yaml (the templates themselves are tested)."""
+    try:
+        load_site(site_dir)
+    except ContentError as exc:
+        reasons = "; ".join(f"{p.message} ({p.hint})" if p.hint else p.message for p in exc.problems)
+        raise UsageProblem(f"these options make an invalid site.yaml: {reasons}") from None

@@ -1,0 +1,465 @@
+"""What every authoring command stands on: the site and its clock, ids, options, safe writes.
+
+The commands (:mod:`entries`) all work the same way: load the site (it must be valid),
+check the options against it, get the text, compose the new file text, validate the
+*whole site* with that text in place (:func:`commit`), and only then write it, atomically
+(:func:`write_atomic`). A command that fails changes nothing. Existing files are appended
+to textually (:mod:`yamledit`): comments, key order, quoting and blank lines stay as they were.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import errno
+import logging
+import os
+import re
+import secrets
+import stat
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import timeutil
+from ..content.loader import KIND_DIRS, SiteCache, load_site
+from ..content.model import ComponentStatus, Content
+from ..content.schema import SLUG_HINT, SLUG_RE
+from ..errors import StatusgenError, UsageProblem, display_path
+from . import editor
+from .editor import Body
+from .yamledit import Pairs, Raw, append_item
+
+log = logging.getLogger(__name__)
+
+#: What one item of each kind is called in messages.
+SINGULAR = {"incidents": "incident", "maintenance": "maintenance", "commitments": "commitment"}
+#: Longest title part of a generated id; ids stay readable in URLs (the limit is 100).
+SLUG_TITLE_LENGTH = 60
+#: Letters that Unicode does not decompose into a base letter and an accent.
+_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "œ": "oe", "Œ": "oe", "đ": "d",
+                       "Đ": "d", "ł": "l", "Ł": "l", "þ": "th", "Þ": "th", "ð": "d", "Ð": "d", "ı": "i"})
+INCIDENT_COMPONENT_STATUSES = [s for s in ComponentStatus if s is not ComponentStatus.UNDER_MAINTENANCE]
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
+_LOCAL = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{1,2}):(\d{2})(?::(\d{2}))?")
+_WHEN_HINT = ("write 14:30 (today), 2026-11-25 14:30 (both in the site's time zone) or a time with an "
+              "offset, e.g. 2026-11-25T14:30:00+01:00")
+
+
+class Refused(StatusgenError):
+    """The command cannot be carried out on the content as it is (exit status 1); nothing was written."""
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What a command wrote: the file, the item's id, and a sentence for the person at the keyboard."""
+
+    path: Path
+    item_id: str
+    message: str
+
+
+# -- the session: one site, one instant ------------------------------------------------------
+
+
+@dataclass
+class Session:
+    """A loaded, valid site and the instant "now" in its time zone, as every command needs them."""
+
+    site_dir: Path
+    now: dt.datetime
+    content: Content = field(init=False)
+    #: What loading found per file: validating the edited site then re-reads only the edited file.
+    cache: SiteCache = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.cache = SiteCache()
+        self.content = load_site(self.site_dir, cache=self.cache)
+        self.now = self.now.astimezone(self.tz).replace(microsecond=0)
+
+    @property
+    def tz(self) -> dt.tzinfo:
+        return self.content.site.timezone
+
+    def stamp(self, when: dt.datetime) -> Raw:
+        """Return ``when`` as written in files: ISO 8601 in the site's zone, to the second."""
+        return Raw(when.astimezone(self.tz).replace(microsecond=0).isoformat(timespec="seconds"))
+
+    def when(self, text: str, option: str) -> dt.datetime:
+        """Return the time written on the command line for ``option`` (see :func:`parse_when`)."""
+        try:
+            return parse_when(text, self.tz, self.now)
+        except timeutil.TimeFormatError as exc:
+            raise UsageProblem(f"{option}: {exc.message}; {exc.hint}") from None
+
+    def local(self, when: dt.datetime) -> str:
+        """Return ``when`` for messages: ``2026-11-25 12:35`` in the site's zone (time only if today)."""
+        return timeutil.format_short(when, self.tz, self.now)
+
+
+def parse_when(text: str, tz: dt.tzinfo, now: dt.datetime) -> dt.datetime:
+    """Return the time ``text`` means: with an offset as written, else in the site's zone ``tz``.
+
+    ``14:30`` is today in ``tz``; ``2026-11-25 14:30`` is that day. A local time that does
+    not exist (skipped by a DST change) is refused; one that happens twice means the first.
+    """
+    value = text.strip()
+    try:
+        return timeutil.parse_time(value)
+    except timeutil.TimeFormatError:
+        pass
+    clock = _CLOCK.fullmatch(value)
+    local = _LOCAL.fullmatch(value)
+    if clock:
+        day = now.astimezone(tz).date()
+        hour, minute, second = int(clock[1]), int(clock[2]), 0
+    elif local:
+        try:
+            day = dt.date.fromisoformat(local[1])
+        except ValueError:
+            raise timeutil.TimeFormatError(f"{value!r} is not a time", _WHEN_HINT) from None
+        hour, minute, second = int(local[2]), int(local[3]), int(local[4] or 0)
+    else:
+        raise timeutil.TimeFormatError(f"{value!r} is not a time", _WHEN_HINT)
+    try:
+        naive = dt.datetime.combine(day, dt.time(hour, minute, second))
+    except ValueError:
+        raise timeutil.TimeFormatError(f"{value!r} is not a time", _WHEN_HINT) from None
+    aware = naive.replace(tzinfo=tz)
+    if aware.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != naive:
+        raise timeutil.TimeFormatError(f"{value} does not exist in the site's time zone {tz} (the clocks "
+                                       "change then)", "give a time with an offset")
+    return aware
+
+
+def parse_due(text: str, tz: dt.tzinfo, now: dt.datetime) -> dt.date | dt.datetime:
+    """Return a due date (``2026-12-15``, the end of that day) or a due time (see :func:`parse_when`)."""
+    value = text.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return timeutil.parse_date(value)
+    return parse_when(value, tz, now)
+
+
+# -- ids -------------------------------------------------------------------------------------
+
+
+def slugify(title: str, max_length: int = SLUG_TITLE_LENGTH) -> str:
+    """Return ``title`` as lowercase ASCII words joined by dashes: "Café übers Netz" -> "cafe-ubers-netz".
+
+    Accents are dropped, apostrophes too ("can't" -> "cant"); a long result is cut at a dash.
+    """
+    text = unicodedata.normalize("NFKD", title.translate(_FOLD))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"['’`]", "", text)
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    if len(slug) > max_length:
+        cut = slug[: max_length + 1]
+        slug = cut[: cut.rfind("-")] if "-" in cut else slug[:max_length]
+    return slug
+
+
+def new_id(folder: Path, day: dt.date, title: str, kind: str) -> str:
+    """Return a free id ``YYYY-MM-DD-title-words`` in ``folder``, adding -2, -3… on a clash."""
+    base = f"{day.isoformat()}-{slugify(title) or SINGULAR[kind]}"
+    candidate, number = base, 1
+    while _taken(folder, candidate):
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
+
+
+def _taken(folder: Path, item_id: str) -> bool:
+    return any((folder / f"{item_id}{suffix}").exists() for suffix in (".yaml", ".yml"))
+
+
+def _check_id(item_id: str) -> str:
+    if not SLUG_RE.match(item_id):
+        raise UsageProblem(f"--id: {item_id!r} is not a valid id; {SLUG_HINT}")
+    return item_id
+
+
+# -- finding items and checking options ------------------------------------------------------
+
+
+def find_item(session: Session, ref: str, kinds: Sequence[str] = KIND_DIRS) -> tuple[str, Any]:
+    """Return ``(kind, item)`` named by ``ref``: an id, ``kind/id``, or the path of its file.
+
+    The id without its date works too when only one item has it (``sso-sign-in-failures``
+    for ``2026-11-25-sso-sign-in-failures``).
+
+    :raises UsageProblem: when nothing or more than one item matches.
+    """
+    kind_hint, item_id = _split_ref(ref)
+    candidates = _items(session.content, kinds)
+    found = _matching(candidates, item_id, kind_hint)
+    if len(found) == 1:
+        return found[0]
+    what = " or ".join(SINGULAR[k] for k in kinds)
+    if found:
+        options = ", ".join(f"{k}/{i.id}" for k, i in found)
+        raise UsageProblem(f"{ref!r} names more than one item: {options}; give the one you mean")
+    close = difflib.get_close_matches(item_id, [i.id for _, i in candidates], n=3, cutoff=0.5)
+    others = _items(session.content, [k for k in KIND_DIRS if k not in kinds])
+    wrong_kind = _matching(others, item_id, kind_hint)
+    if wrong_kind:
+        kind, item = wrong_kind[0]
+        hint = f"{item.id} is {_a(SINGULAR[kind])}; this command works on {_a(what)}"
+    elif close:
+        hint = "did you mean " + " or ".join(repr(c) for c in close) + "?"
+    else:
+        hint = f"`statusgen list` shows the open items of {display_path(session.site_dir)}"
+    raise UsageProblem(f"no {what} {ref!r} in {display_path(session.site_dir)}; {hint}")
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+
+
+def _matching(items: list[tuple[str, Any]], item_id: str, kind: str | None) -> list[tuple[str, Any]]:
+    """Return the items whose id is ``item_id``, else those whose id without its date is."""
+    items = [(k, i) for k, i in items if kind in (None, k)]
+    exact = [(k, i) for k, i in items if i.id == item_id]
+    return exact or [(k, i) for k, i in items if _DATE_PREFIX.sub("", i.id) == item_id]
+
+
+def _items(content: Content, kinds: Sequence[str]) -> list[tuple[str, Any]]:
+    by_kind = {"incidents": content.incidents, "maintenance": content.maintenance,
+               "commitments": content.commitments}
+    return [(kind, item) for kind in kinds for item in by_kind[kind]]
+
+
+def _split_ref(ref: str) -> tuple[str | None, str]:
+    """Return (kind or None, id) from ``id``, ``kind/id``, ``kind/id.yaml`` or a path to the file."""
+    text = ref.strip().replace("\\", "/")
+    if text.endswith((".yaml", ".yml")):
+        path = Path(text)
+        kind = path.parent.name if path.parent.name in KIND_DIRS else None
+        return kind, path.stem
+    if "/" in text:
+        kind, _, item_id = text.rstrip("/").rpartition("/")
+        kind = kind.rpartition("/")[2]
+        return (kind if kind in KIND_DIRS else None), item_id
+    return None, text
+
+
+def choose(value: str, choices: Sequence[Any], option: str) -> Any:
+    """Return the member of ``choices`` (enums) named ``value``.
+
+    Case and dashes are forgiven, and so is a shortened name when only one choice starts
+    with it (``major`` for ``major_outage``); the file always gets the full name.
+    """
+    name = value.strip().lower().replace("-", "_").replace(" ", "_")
+    names = [c.value for c in choices]
+    starting = [c for c in choices if c.value.startswith(name)] if name else []
+    for choice in choices:
+        if choice.value == name:
+            return choice
+    if len(starting) == 1:
+        return starting[0]
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}?" if close else "one of " + ", ".join(names)
+    raise UsageProblem(f"{option}: {value!r} is not valid here; {hint}")
+
+
+def component_statuses(session: Session, values: Sequence[str], allowed: Sequence[ComponentStatus],
+                       default: ComponentStatus | None = None) -> dict[str, ComponentStatus]:
+    """Return ``--component id=status`` options as a mapping; ids must be components of the site.
+
+    Several may be given in one option, separated by commas. ``default`` is the status of an
+    id given without ``=status``; without a default the status is required.
+    """
+    result: dict[str, ComponentStatus] = {}
+    for value in _split_commas(values):
+        cid, sep, status_text = value.partition("=")
+        cid = _known_component(session, cid.strip())
+        if sep:
+            result[cid] = choose(status_text, allowed, f"--component {cid}")
+        elif default is not None:
+            result[cid] = default
+        else:
+            raise UsageProblem(f"--component {cid}: give its status too, e.g. {cid}=partial_outage; one of "
+                               + ", ".join(s.value for s in allowed))
+    return result
+
+
+def component_ids(session: Session, values: Sequence[str]) -> list[str]:
+    """Return ``--component id`` options as a list of known component ids, without repeats."""
+    ids: list[str] = []
+    for value in _split_commas(values):
+        if "=" in value:
+            raise UsageProblem(f"--component {value}: a commitment lists components without a status")
+        cid = _known_component(session, value.strip())
+        if cid not in ids:
+            ids.append(cid)
+    return ids
+
+
+def _split_commas(values: Sequence[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _known_component(session: Session, cid: str) -> str:
+    known = [c.id for c in session.content.site.components]
+    if cid in known:
+        return cid
+    close = difflib.get_close_matches(cid, known, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}?" if close else "components in site.yaml: " + ", ".join(known)
+    raise UsageProblem(f"--component: unknown component {cid!r}; {hint}")
+
+
+def duration(text: str, option: str) -> dt.timedelta:
+    try:
+        return timeutil.parse_duration(text)
+    except timeutil.TimeFormatError as exc:
+        raise UsageProblem(f"{option}: {exc.message}; {exc.hint}") from None
+
+
+def not_for(kind: str, **options: Any) -> None:
+    """Refuse options that a kind of item does not have."""
+    given = [name for name, value in options.items() if value not in (None, (), [], False)]
+    if given:
+        names = ", ".join("--" + name.replace("_", "-") for name in given)
+        raise UsageProblem(f"{names}: not available for {kind}")
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def commit(session: Session, rel: str, text: str, body: Body | None, *, create: bool,
+           original: bytes | None = None) -> Content:
+    """Validate the site with ``text`` as ``rel``, then write it atomically; return the new content.
+
+    :param create: the file must not exist yet (it is never overwritten).
+    :param original: the bytes the edit started from; the file must still hold them.
+    :raises ContentError: when the site would be invalid (nothing is written).
+    """
+    path = session.site_dir / rel
+    try:
+        content = load_site(session.site_dir, {rel: text}, cache=session.cache)
+        data = _encode(text, original)
+        if original is not None and path.read_bytes() != original:
+            raise Refused(f"{display_path(path)} changed while statusgen was working on it; nothing was "
+                          "written. Run the command again.")
+        write_atomic(path, data, create=create)
+    except FileExistsError:
+        raise  # a new file's id was taken meanwhile: the caller picks another
+    except OSError as exc:
+        _keep_draft(body)
+        raise StatusgenError(f"cannot write {display_path(path)}: {exc.strerror or exc}; nothing was "
+                             "changed") from exc
+    except StatusgenError:
+        _keep_draft(body)
+        raise
+    return content
+
+
+def _keep_draft(body: Body | None) -> None:
+    """Save text typed in the editor when the command fails after all, so it is not lost."""
+    if body is not None and body.edited:
+        log.warning("your text is not lost: it is saved in %s", editor.save_draft(body.text))
+
+
+def _encode(text: str, original: bytes | None) -> bytes:
+    """Return ``text`` as UTF-8, with a byte order mark when the original file had one."""
+    data = text.encode("utf-8")
+    if original is not None and original.startswith(b"\xef\xbb\xbf"):
+        data = b"\xef\xbb\xbf" + data
+    return data
+
+
+def write_atomic(path: Path, data: bytes, *, create: bool = False) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never a part.
+
+    The data goes to a hidden temporary file in the same folder (the loader skips hidden
+    files), which then replaces ``path``. With ``create``, an existing file is never replaced:
+    the temporary file is hard-linked to ``path``, which fails if ``path`` exists.
+
+    :raises FileExistsError: with ``create``, when ``path`` exists.
+    """
+    folder = path.parent
+    made_folder = not folder.exists()
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies as usual
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if create:
+            _link_new(tmp, path)
+        else:
+            if path.exists():  # keep the file's permissions; a new file gets the usual ones
+                os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
+            os.replace(tmp, path)
+    except BaseException:
+        if made_folder and folder.is_dir() and not any(p != tmp for p in folder.iterdir()):
+            tmp.unlink(missing_ok=True)
+            folder.rmdir()
+        raise
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _link_new(tmp: Path, path: Path) -> None:
+    """Give ``tmp``'s content the name ``path`` unless ``path`` exists."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        # Some file systems have no hard links; then check, and replace (a tiny race remains).
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EXDEV,
+                             errno.EMLINK):
+            raise
+        if path.exists():
+            raise FileExistsError(errno.EEXIST, "File exists", str(path)) from None
+        os.replace(tmp, path)
+
+
+def append_update(session: Session, kind: str, item_id: str, pairs: Pairs,
+                  body: Body | None) -> tuple[Path, Content]:
+    """Append the update ``pairs`` to the item's file; return its path and the new content."""
+    rel = f"{kind}/{item_id}.yaml"
+    path = session.site_dir / rel
+    original = path.read_bytes()
+    text = original.decode("utf-8-sig")
+    content = commit(session, rel, append_item(text, "updates", pairs), body, create=False, original=original)
+    return path, content
+
+
+def free_id(session: Session, kind: str, item_id: str | None) -> str | None:
+    """Check an id given with --id before anything else happens: valid, and not taken."""
+    if item_id is None:
+        return None
+    chosen = _check_id(item_id.strip())
+    if _taken(session.site_dir / kind, chosen):
+        shown = display_path(session.site_dir / kind / f"{chosen}.yaml")
+        raise Refused(f"{shown} already exists; statusgen never overwrites a file. Choose another --id, or "
+                      "leave --id out to get a free one.")
+    return chosen
+
+
+def create_item(session: Session, kind: str, item_id: str | None, day: dt.date, title: str, text: str,
+                body: Body) -> tuple[Path, str, Content]:
+    """Create a file of ``kind`` holding ``text``, named ``item_id`` or a new id for ``day`` and ``title``.
+
+    Return its path, its id and the content with it.
+    """
+    folder = session.site_dir / kind
+    for _ in range(100):
+        chosen = item_id if item_id is not None else new_id(folder, day, title, kind)
+        rel = f"{kind}/{chosen}.yaml"
+        try:
+            content = commit(session, rel, text, body, create=True)
+        except FileExistsError:
+            if item_id is not None:
+                _keep_draft(body)
+                raise Refused(f"{display_path(session.site_dir / rel)} was created meanwhile; statusgen "
+                              "never overwrites a file.") from None
+            continue  # someone took this id a moment ago: take the next one
+        return session.site_dir / rel, chosen, content
+    raise Refused("could not find a free id")  # pragma: no cover - 100 files created meanwhile

@@ -1,0 +1,118 @@
+"""(status view) -> ``maintenance.ics``: every maintenance window as an iCalendar event (RFC 5545).
+
+Customers subscribe to it from their calendar app and plan around our work (PRINCIPLES.md, 6).
+Each event's UID is the maintenance id at the site's host, so a calendar updates the same
+event when the window moves or is cancelled (``STATUS:CANCELLED``). All times are in UTC,
+which needs no VTIMEZONE. DTSTAMP and LAST-MODIFIED are the maintenance's latest update, not
+the build time: a rebuild with nothing new changes nothing, and calendars see no false edits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlsplit
+
+import icalendar
+
+from .. import __version__, timeutil
+from ..content.model import MaintenanceStatus
+from ..view.derive import MaintenanceView, StatusView
+
+PATH = "maintenance.ics"
+#: How often calendar apps should fetch the file again (RFC 7986 REFRESH-INTERVAL; X-PUBLISHED-TTL).
+REFRESH = dt.timedelta(hours=1)
+
+
+def render_calendar(view: StatusView, *, memo: dict[str, Any] | None = None) -> dict[str, bytes]:
+    """Return ``{"maintenance.ics": bytes}`` with one VEVENT per maintenance, earliest first.
+
+    :param memo: kept between calls for views of the same site (``statusgen serve``): the
+        calendar is made again only when the site or a maintenance changed.
+    """
+    inputs = (view.site, view.maintenance)
+    if memo is not None and memo.get("inputs") == inputs:
+        return memo["out"]
+    out = _calendar(view)
+    if memo is not None:
+        memo.update(inputs=inputs, out=out)
+    return out
+
+
+def _calendar(view: StatusView) -> dict[str, bytes]:
+    site = view.site
+    cal = icalendar.Calendar()
+    cal.add("prodid", f"-//statusgen//statusgen {__version__}//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    name = f"{site.title}: maintenance"
+    cal.add("name", name)
+    cal.add("x-wr-calname", name)
+    description = f"Planned maintenance announced on {site.base_url}"
+    cal.add("description", description)
+    cal.add("x-wr-caldesc", description)
+    cal.add("url", site.base_url)
+    cal.add("source", site.base_url + PATH, parameters={"VALUE": "URI"})
+    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    # The same for Outlook and older Apple Calendar, which read only this.
+    cal.add("x-published-ttl", icalendar.vDuration(REFRESH).to_ical().decode("ascii"))
+    host = urlsplit(site.base_url).hostname or "statusgen"
+    for m in sorted(view.maintenance, key=lambda m: (m.maintenance.starts_at, m.id)):
+        cal.add_component(_event(view, m, host))
+    return {PATH: cal.to_ical()}
+
+
+def _event(view: StatusView, mv: MaintenanceView, host: str) -> icalendar.Event:
+    m = mv.maintenance
+    cancelled = mv.status is MaintenanceStatus.CANCELLED
+    modified = max([m.announced_at] + [u.at for u in m.updates])
+    # A window that overran ends in the calendar when the work really ended.
+    end = max(m.ends_at, mv.ended_at) if mv.ended_at else m.ends_at
+    event = icalendar.Event()
+    event.add("uid", f"maintenance-{m.id}@{host}")
+    event.add("dtstamp", _utc(modified))
+    event.add("created", _utc(m.announced_at))
+    event.add("last-modified", _utc(modified))
+    # Each update is a revision of the event; calendar apps take the highest SEQUENCE.
+    event.add("sequence", len(m.updates))
+    event.add("dtstart", _utc(m.starts_at))
+    event.add("dtend", _utc(end))
+    event.add("summary", f"{'Cancelled: ' if cancelled else ''}Maintenance: {m.title}")
+    event.add("description", _description(view, mv))
+    event.add("url", view.site.base_url + mv.path)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    # Our maintenance does not take up the subscriber's own time.
+    event.add("transp", "TRANSPARENT")
+    event.add("class", "PUBLIC")
+    if mv.affected:
+        event.add("categories", [c.name for c in mv.affected])
+    return event
+
+
+def _description(view: StatusView, mv: MaintenanceView) -> str:
+    m = mv.maintenance
+    tz = view.site.timezone
+    names = {c.id: c.name for c in view.site.components}
+
+    def when(value: dt.datetime) -> str:
+        return timeutil.format_local(value, tz)
+
+    lines = [
+        f"Status: {mv.status.label}",
+        f"Window: {when(m.starts_at)} to {when(m.ends_at)} "
+        f"({timeutil.humanize_duration(m.ends_at - m.starts_at)})",
+        "Affects: " + ", ".join(f"{names.get(cid, cid)} ({status.label.lower()})"
+                                for cid, status in m.components.items()),
+        "",
+        m.body.strip(),
+    ]
+    if m.updates:
+        lines += ["", "Updates:"]
+        lines += [f"- {when(u.at)}, {u.status.label}: {u.body.strip()}" for u in m.updates]
+    lines += ["", f"Details and updates: {view.site.base_url + mv.path}"]
+    return "\n".join(lines)
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(timeutil.UTC)

@@ -1,0 +1,159 @@
+"""(status view) -> RSS 2.0 and Atom feeds: one entry per published update, newest first.
+
+Most status pages announce only new incidents; ours carry every update, postmortem,
+maintenance announcement and commitment change, so a subscriber hears each step without
+visiting the page (PRINCIPLES.md, 9). Feeds: the whole site (``feed.xml``, ``atom.xml``),
+each component (``components/<id>/``) and the commitments (``commitments/``).
+
+An entry's id is the absolute permalink of its anchor, so it never changes across rebuilds.
+Every date comes from the content, and a feed's own date is its newest entry's (``now`` when
+it has none): the same content and ``now`` give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from feedgen.feed import FeedGenerator
+from markupsafe import Markup
+
+from .. import __version__, timeutil
+from ..view.derive import StatusView
+from .posts import Kind, Post, latest, published_posts
+
+log = logging.getLogger(__name__)
+
+RSS_TYPE = "application/rss+xml"
+ATOM_TYPE = "application/atom+xml"
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """One pair of feeds (RSS and Atom) in ``folder``, about the page at ``page``."""
+
+    folder: str  # "" or "components/<id>/" or "commitments/"
+    page: str
+    title: str
+    description: str
+
+    @property
+    def rss(self) -> str:
+        return self.folder + "feed.xml"
+
+    @property
+    def atom(self) -> str:
+        return self.folder + "atom.xml"
+
+
+def feeds_of(view: StatusView) -> list[Feed]:
+    """Return every feed the site publishes, in a fixed order (the site's first)."""
+    site = view.site
+    feeds = [Feed("", "", site.title, site.description or f"Every update on {site.title}: incidents, "
+                  "maintenance and the commitments we made.")]
+    for component in view.components.values():
+        feeds.append(Feed(component.path, component.path, f"{component.name} · {site.title}",
+                          f"Every update on incidents and maintenance affecting {component.name}."))
+    feeds.append(Feed("commitments/", "commitments/", f"Commitments · {site.title}",
+                      "Every update on the promises we made to customers, until each is delivered."))
+    return feeds
+
+
+def render_feeds(view: StatusView, *, memo: dict[str, Any] | None = None) -> dict[str, bytes]:
+    """Return every feed as ``{output path: bytes}``.
+
+    :param memo: kept between calls for views of the same site (``statusgen serve``): a feed
+        is made again only when its entries are other posts (a :class:`~statusgen.posts.PostIndex`
+        keeps the post objects of unchanged items).
+    """
+    posts = published_posts(view)
+    limit = view.site.feed_entries
+    entries: dict[str, list[Post]] = {"": posts[:limit], "commitments/": []}
+    by_component: dict[str, list[Post]] = {c.id: [] for c in view.components.values()}
+    # Newest first: stop once every feed has its entries.
+    wanting = len(by_component) + 1
+    for post in posts:
+        if post.kind is Kind.COMMITMENT and len(entries["commitments/"]) < limit:
+            entries["commitments/"].append(post)
+            wanting -= len(entries["commitments/"]) == limit
+        for component in post.components:
+            found = by_component.setdefault(component.id, [])
+            if len(found) < limit:
+                found.append(post)
+                wanting -= len(found) == limit and component.id in view.components
+        if wanting <= 0:
+            break
+    for component in view.components.values():
+        entries[component.path] = by_component[component.id]
+
+    contents: dict[str, Markup] = {}  # a post is in several feeds; render it once
+    out: dict[str, bytes] = {}
+    for feed in feeds_of(view):
+        posts_of_feed = entries[feed.folder]
+        inputs = (feed, view.site, None if posts_of_feed else view.now)
+        known = memo.get(feed.folder) if memo is not None else None
+        if known is not None and known[0] == inputs and _same_posts(known[1], posts_of_feed):
+            rss, atom = known[2]
+        else:
+            rss, atom = _render(view, feed, posts_of_feed, contents)
+            if memo is not None:
+                memo[feed.folder] = (inputs, posts_of_feed, (rss, atom))
+        out[feed.rss] = rss
+        out[feed.atom] = atom
+    return out
+
+
+def _same_posts(a: Sequence[Post], b: Sequence[Post]) -> bool:
+    """Return whether ``a`` and ``b`` are the same post objects (equal posts may differ in content)."""
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+
+
+def _render(
+    view: StatusView, feed: Feed, posts: Sequence[Post], contents: dict[str, Markup]
+) -> tuple[bytes, bytes]:
+    """Return the RSS and the Atom document of ``feed``; ``contents`` caches rendered posts."""
+    site = view.site
+    base = site.base_url
+    fg = FeedGenerator()
+    fg.id(base + feed.atom)
+    fg.title(feed.title)
+    fg.description(feed.description)
+    fg.language(site.language)
+    author = {"name": site.title}
+    if site.contact.email:
+        author["email"] = site.contact.email
+    fg.author(author)
+    fg.generator("statusgen", __version__)
+    # Never the wall clock: the newest entry's time, else the instant the site describes.
+    fg.updated(_utc(latest(posts) or view.now))
+
+    for post in posts:
+        url = base + post.target
+        entry = fg.add_entry(order="append")  # feedgen prepends by default; ours are sorted already
+        entry.guid(url, permalink=True)
+        entry.title(post.title)
+        entry.link(href=url, rel="alternate", type="text/html")
+        content = contents.get(post.target)
+        if content is None:
+            content = contents[post.target] = post.content()
+        entry.content(str(content), type="html")
+        entry.published(_utc(post.published))
+        entry.updated(_utc(post.published))
+        for component in post.components:
+            entry.category(term=component.id, label=component.name, scheme=base + "components/")
+
+    # The self link goes first: feedgen uses the last link as the RSS channel's <link>.
+    fg.link([{"href": base + feed.rss, "rel": "self", "type": RSS_TYPE},
+             {"href": base + feed.page, "rel": "alternate", "type": "text/html"}], replace=True)
+    rss = fg.rss_str(pretty=True)
+    fg.link([{"href": base + feed.atom, "rel": "self", "type": ATOM_TYPE},
+             {"href": base + feed.page, "rel": "alternate", "type": "text/html"}], replace=True)
+    atom = fg.atom_str(pretty=True)
+    return rss, atom
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(timeutil.UTC)

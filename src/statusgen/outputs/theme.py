@@ -1,0 +1,256 @@
+"""Theme folders -> Jinja environment (search path, ``default/`` prefix, messages, filters) and static assets.
+
+A theme is an ordered list of folders, most specific first: the site's own ``theme:`` folder,
+then the bundled default theme. Each may hold ``templates/``, ``static/`` and ``messages/``;
+for every file the first folder that has it wins (MkDocs' ``custom_dir``). Templates can also
+be named ``default/<name>``, which always means the bundled one, so an override can extend
+the very template it replaces and change single blocks (Pelican's ``!theme`` prefix).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+import json
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from .. import timeutil
+from ..content.model import Due
+from ..errors import display_path
+from ..resources import default_theme_dir
+from . import markup
+from .i18n import CatalogError, Messages, fill
+
+if TYPE_CHECKING:
+    from ..content.model import Site
+
+__all__ = ["Theme", "ThemeLoader", "relative_url"]
+
+#: The prefix that names a template of the bundled default theme.
+DEFAULT_PREFIX = "default/"
+#: A site theme's stylesheet, linked after the default one when present.
+CUSTOM_CSS = "static/custom.css"
+
+
+class Theme:
+    """An ordered list of theme folders; the first folder that has a file wins."""
+
+    def __init__(self, dirs: list[Path], *, logo: Path | None = None, logo_dark: Path | None = None) -> None:
+        self.dirs = dirs
+        #: The site's logo files (light and dark scheme), copied to ``static/logo.<ext>``, ``static/logo-dark.<ext>``.
+        self.logos = {name: path for name, path in (("logo", logo), ("logo-dark", logo_dark)) if path}
+
+    @classmethod
+    def default(cls) -> Theme:
+        return cls([default_theme_dir()])
+
+    @classmethod
+    def for_site(cls, site: Site) -> Theme:
+        """Return the theme a site asks for: its ``theme:`` folder (if any) over the default theme."""
+        dirs = [site.theme] if site.theme else []
+        return cls([*dirs, default_theme_dir()], logo=site.logo, logo_dark=site.logo_dark)
+
+    def _logo_outputs(self) -> dict[str, Path]:
+        """Return ``{output path: file}`` for the logos: ``static/logo.svg``, ``static/logo-dark.svg``."""
+        return {_logo_path(name, path): path for name, path in self.logos.items()}
+
+    def _logo_output(self, name: str) -> str | None:
+        path = self.logos.get(name)
+        return _logo_path(name, path) if path else None
+
+    def messages(self, language: str) -> Messages:
+        return Messages.load(self.dirs, language)
+
+    def environment(self, tz: dt.tzinfo, language: str = "en") -> jinja2.Environment:
+        """Return the Jinja environment for pages shown in zone ``tz`` and in ``language``.
+
+        :raises CatalogError: when a catalog of the language cannot be read.
+        """
+        env = jinja2.Environment(
+            loader=ThemeLoader([d / "templates" for d in self.dirs], default_theme_dir() / "templates"),
+            autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        messages = self.messages(language)
+        when = _in_template(functools.partial(_when, messages=messages, tz=tz))
+        env.filters.update(
+            md=markup.render,
+            # <time> elements, machine-readable in UTC (times) or ISO dates; styles in i18n.DATE_STYLES.
+            time=lambda value, style="datetime": _time_element(value, when(value, style)),
+            date=lambda value, style="date": _time_element(value, when(value, style)),
+            # Plain-text variants, for attributes and <title>: no <time> element.
+            time_text=lambda value, style="datetime": when(value, style),
+            date_text=lambda value, style="date": when(value, style),
+            day=functools.partial(local_date, tz=tz),
+            due=lambda value: _due(value, when),
+            duration=_in_template(messages.format_duration),
+            minutes=_in_template(messages.format_duration),
+            percent=_in_template(messages.format_percent),
+            label=_in_template(functools.partial(label, messages)),
+            iso=lambda value: value.isoformat(),
+            source_titles=source_titles,
+        )
+        env.globals.update(
+            _=_gettext(messages),
+            language=language,
+            script_messages=_script_json(messages),
+            # Output paths of the logo and its dark variant (or None), for <img> and <picture>.
+            logo=self._logo_output("logo"),
+            logo_dark=self._logo_output("logo-dark"),
+            extra_css=[CUSTOM_CSS] if self._has_custom_css() else [],
+        )
+        return env
+
+    def _has_custom_css(self) -> bool:
+        # The default theme never ships custom.css: it is the site's own.
+        return any((d / CUSTOM_CSS).is_file() for d in self.dirs if d != default_theme_dir())
+
+    def assets(self) -> Iterator[tuple[str, Path]]:
+        """Yield (output path, file) for every static file, first folder winning, and the logo; sorted."""
+        found: dict[str, Path] = self._logo_outputs()
+        for folder in self.dirs:
+            static = folder / "static"
+            if not static.is_dir():
+                continue
+            for path in static.rglob("*"):
+                if path.is_file() and not path.name.startswith("."):
+                    rel = "static/" + path.relative_to(static).as_posix()
+                    found.setdefault(rel, path)
+        yield from sorted(found.items())
+
+
+class ThemeLoader(jinja2.BaseLoader):
+    """Templates from ``folders`` in order; ``default/<name>`` from the default theme only.
+
+    A missing template names every folder searched, so a typo in an override is found at once.
+    """
+
+    def __init__(self, folders: list[Path], default: Path) -> None:
+        self.folders = folders
+        self.default = default
+        self._search = jinja2.FileSystemLoader([str(f) for f in folders])
+        self._default = jinja2.FileSystemLoader(str(default))
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
+        if template.startswith(DEFAULT_PREFIX):
+            loader, name, looked = self._default, template[len(DEFAULT_PREFIX):], [self.default]
+        else:
+            loader, name, looked = self._search, template, self.folders
+        try:
+            return loader.get_source(environment, name)
+        except jinja2.TemplateNotFound:
+            where = ", ".join(display_path(f) for f in looked)
+            raise jinja2.TemplateNotFound(template, f"{template} (looked in {where})") from None
+
+    def list_templates(self) -> list[str]:
+        names = set(self._search.list_templates())
+        names.update(DEFAULT_PREFIX + name for name in self._default.list_templates())
+        return sorted(names)
+
+
+def _logo_path(name: str, file: Path) -> str:
+    return f"static/{name}{file.suffix.lower()}"
+
+
+def relative_url(target: str, current: str) -> str:
+    """Return a link from the page at ``current`` to ``target`` (both site-relative paths).
+
+    The link climbs to the site root and goes down again (``../../incidents/x/index.html``):
+    one string concatenation per link, the same from every page of a folder. Folder paths
+    link to their ``index.html``, so the built site works from a web server, a subfolder and
+    straight from disk alike.
+    """
+    path, hash_, fragment = target.partition("#")
+    if path == "" or path.endswith("/"):
+        path += "index.html"
+    return "../" * current.count("/") + path + hash_ + fragment
+
+
+def _when(value: dt.date, style: str, *, messages: Messages, tz: dt.tzinfo) -> str:
+    """Return a date, or a time in the site's zone, as text in the catalog's ``style``."""
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(tz)
+    return messages.format_date(value, style)
+
+
+def _time_element(value: dt.date, text: str) -> Markup:
+    """Return ``text`` in a ``<time>`` element: times machine-readable in UTC, dates as ISO dates."""
+    if isinstance(value, dt.datetime):
+        machine = value.astimezone(timeutil.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    else:
+        machine = value.isoformat()
+    return Markup('<time datetime="{}">{}</time>').format(machine, text)
+
+
+def local_date(value: dt.datetime, tz: dt.tzinfo) -> dt.date:
+    return value.astimezone(tz).date()
+
+
+def _due(value: Due, when: Callable[[dt.date, str], str]) -> Markup:
+    if value.is_date:
+        assert isinstance(value.value, dt.date)
+        return _time_element(value.value, when(value.value, "date"))
+    return _time_element(value.deadline, when(value.deadline, "datetime"))
+
+
+def label(messages: Messages, value: enum.Enum) -> str:
+    """Return the label of a status, impact or state in the site's language.
+
+    The key is ``label.<enum class in snake_case>.<value>``: ``ComponentStatus.PARTIAL_OUTAGE``
+    is ``label.component_status.partial_outage``. (The JSON API keeps Statuspage's English.)
+    """
+    kind = re.sub(r"(?<!^)(?=[A-Z])", "_", type(value).__name__).lower()
+    key = getattr(value, "key", value.value)
+    return messages.text(f"label.{kind}.{key}")
+
+
+def source_titles(view: Any) -> dict[str, str]:
+    """Return the title of every incident and maintenance by ``Day.sources`` name (``incidents/<id>``)."""
+    titles = {f"incidents/{i.id}": i.title for i in view.incidents}
+    titles.update((f"maintenance/{m.id}", m.title) for m in view.maintenance)
+    return titles
+
+
+def _gettext(messages: Messages) -> Callable[..., Markup]:
+    """Return the templates' ``_(key, **variables)``.
+
+    As with Jinja's "new style" gettext, the message itself is trusted markup (the catalog
+    belongs to the theme and may use ``<strong>``), while every variable is escaped unless it
+    is markup already (a ``<time>`` element, a link built in the template).
+    """
+
+    @_in_template
+    def gettext(key: str, **variables: Any) -> Markup:
+        template = messages.pick(key, variables.get("n"))
+        return Markup(fill(template, variables, key, convert=lambda v: str(escape(v))))
+
+    return gettext
+
+
+def _in_template(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Report a missing or wrong message as a template error, so the build names the template and line."""
+
+    @functools.wraps(func)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except CatalogError as exc:
+            raise jinja2.TemplateRuntimeError(exc.message) from None
+
+    return call
+
+
+def _script_json(messages: Messages) -> Markup:
+    """Return the script's messages as JSON that is safe inside a ``<script>`` element."""
+    text = json.dumps(messages.script_messages(), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))

@@ -1,0 +1,465 @@
+"""Rebuild a site in memory after a change, redoing only what the change touches (``statusgen serve``).
+
+A :class:`SiteBuilder` keeps what each step found last time and reuses what is still true:
+
+- **load**: per-file results in a :class:`~statusgen.loader.SiteCache`. A file is read again
+  only when it changed, every file when site.yaml's time zone or components change. The
+  checks between files (postmortem actions, commitment incidents) run on the whole site
+  every time, from the references each file's result keeps.
+- **derive**: item views in a :class:`~statusgen.derive.DeriveCache`. An unchanged item keeps
+  its very view object, so the later steps see what changed by identity.
+- **render**: a page is rendered again only when its inputs (:mod:`statusgen.dependencies`)
+  changed, or what every page shows did: the site, the theme, the overall status, and
+  ``now`` when it is fixed.
+- **generated files** (feeds, API, calendar, badges, sitemap) are made from the new view each
+  time, from the posts of a :class:`~statusgen.posts.PostIndex`; each generator keeps a memo
+  (a feed, the calendar, each sitemap line is made again only when what it lists changed).
+
+A build publishes twice: first the own pages of the items that changed, so the page being
+edited is served within a few tens of milliseconds on a big site, then everything else. Each
+page records what it was rendered from once it is published, so a build that fails or is
+interrupted by new changes leaves nothing stale behind: the next build renders every page
+whose record differs.
+
+With a fixed ``now`` the result is byte for byte what ``statusgen build --now`` writes
+(tests/test_incremental.py checks this after many edits). Without one, every rebuild takes
+the clock, and the pages it renders show that time; a page rendered earlier keeps the time it
+was rendered at, which its footer says, exactly as on a published site. The home page is
+rendered on every rebuild so its "as of" time is current.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gc
+import inspect
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..build import GENERATORS, merge_outputs
+from ..content.loader import SiteCache, read_site
+from ..content.model import Content, Site
+from ..errors import ContentError, Problem, Severity
+from ..outputs.pages import ITEM_PAGES, Page, PageIndex, Renderer, render_site
+from ..outputs.posts import PostIndex
+from ..outputs.theme import Theme
+from ..outputs.write import OutputError
+from ..view.derive import DeriveCache, StatusView, derive
+from .page_inputs import Inputs, PageDeps, always, check_theme, site_wide
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """A complete site in memory: what ``statusgen serve`` serves until the next one."""
+
+    #: Rendered pages and generated files, by output path.
+    files: dict[str, bytes]
+    #: Static files of the theme (and the logo), by output path.
+    assets: dict[str, bytes]
+    content: Content
+    view: StatusView
+
+
+@dataclass(slots=True)
+class Published:
+    """One step of a build made visible: the site as it is now, and what differs from before."""
+
+    snapshot: Snapshot
+    #: Output paths whose bytes are new or different, and those that are gone.
+    changed: set[str]
+    removed: set[str]
+    #: False after the first step of a build (the pages of the items that changed), True at the end.
+    final: bool
+
+
+@dataclass(slots=True)
+class Rebuild:
+    """What one build did."""
+
+    snapshot: Snapshot
+    #: Whether every page was rendered (the first build, or the site, theme or overall status changed).
+    full: bool
+    #: Output paths of the pages rendered, the changed items' own pages first.
+    rendered: list[str]
+    #: How many of them were the changed items' own pages, published before the others.
+    first: int
+    #: Output paths whose bytes are new or different, and those that are gone, over the whole build.
+    changed: set[str]
+    removed: set[str]
+    #: False when new changes interrupted the build; the next one finishes the work.
+    complete: bool
+    #: Content files read and validated, and item views made (the rest came from the caches).
+    parsed: int
+    derived: int
+    #: Warnings about the content (as `build` logs them).
+    warnings: list[Problem]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.timings.values())
+
+
+@dataclass(slots=True)
+class _Record:
+    """How a page was last rendered: from which (page, variables), with which site-wide and own inputs."""
+
+    entry: tuple[Page, dict[str, Any]]
+    site_wide: tuple[Any, ...]
+    inputs: Inputs
+
+
+Entry = tuple[Page, dict[str, Any]]
+#: Pages are rendered in chunks of this many, and a build can be interrupted between chunks.
+CHUNK = 100
+
+
+class SiteBuilder:
+    """Builds the site in ``site_dir`` into memory, again and again, each time redoing only what changed.
+
+    A build goes in two steps, each made visible through ``publish``: first the own pages of
+    the items that changed (the page being edited is served as soon as possible), then every
+    other page whose inputs changed and the generated files. Each page records what it was
+    rendered from, so a build interrupted by new changes leaves nothing stale: the next build
+    renders every page whose record differs.
+
+    :param now: the instant the site describes, on every build; None takes the clock each time.
+    :param theme: the theme (default: the one the site asks for, as `build` does).
+    :param jobs: processes for rendering every page (only the first build, before any thread starts).
+    :param clock: where a build without ``now`` takes the time (tests pass their own).
+    """
+
+    def __init__(self, site_dir: Path, *, now: dt.datetime | None = None, theme: Theme | None = None,
+                 jobs: int = 1, clock: Callable[[], dt.datetime] | None = None) -> None:
+        self.site_dir = site_dir
+        self.now = now
+        self.jobs = jobs
+        self._theme = theme
+        self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self._files = SiteCache(watched=True)
+        self._views = DeriveCache()
+        self._posts = PostIndex()
+        self._pages = PageIndex()
+        self._generator_memos: dict[Any, dict[str, Any]] = {}
+        self._snapshot: Snapshot | None = None
+        self._generated: dict[str, bytes] = {}
+        self._generated_outputs: set[str] = set()
+        #: Per page output: how the page served was rendered; and pages rendered but not published yet.
+        self._records: dict[str, _Record] = {}
+        self._unpublished: dict[str, _Record] = {}
+        self._site_wide: tuple[Any, ...] = ()
+        self._renderer: Renderer | None = None
+        self._renderer_site: Site | None = None
+        self._theme_key: tuple[Any, ...] | None = None
+        self._static_key: tuple[Any, ...] | None = None
+        self._page_deps: dict[str, PageDeps] = {}
+        self._theme_noticed = False
+
+    @property
+    def snapshot(self) -> Snapshot | None:
+        """The site as last published (after a failed build: as it was before)."""
+        return self._snapshot
+
+    def theme(self, content: Content | None = None) -> Theme:
+        """Return the theme the site is rendered with (the site's own folders over the default)."""
+        if self._theme is not None:
+            return self._theme
+        if content is None and self._snapshot is not None:
+            content = self._snapshot.content
+        return Theme.for_site(content.site) if content is not None else Theme.default()
+
+    def notice(self, paths: Iterable[Path]) -> None:
+        """Record files that were created, changed, deleted or renamed (as a file watcher reports them)."""
+        paths = list(paths)
+        self._files.notice(self.site_dir, paths)
+        theme = self.theme()
+        # Templates and messages make every page; static files are only copied (see _assets).
+        rendering = [os.path.abspath(d / sub) for d in theme.dirs for sub in ("templates", "messages")]
+        copied = [os.path.abspath(d / "static") for d in theme.dirs]
+        copied += [os.path.abspath(source) for _, source in theme.assets()]
+        for path in map(os.path.abspath, paths):
+            if any(path == d or path.startswith(d + os.sep) for d in rendering):
+                self._theme_noticed = True
+            elif any(path == d or path.startswith(d + os.sep) for d in copied):
+                self._static_key = None  # read them again, even if time and size look the same
+
+    def build(self, *, everything: bool = False, publish: Callable[[Published], None] | None = None,
+              interrupted: Callable[[], bool] | None = None) -> Rebuild:
+        """Build the site again; return what was done.
+
+        :param everything: render every page (the clock moved on, or to be sure).
+        :param publish: called with the site after each step (see the class docstring).
+        :param interrupted: asked between chunks of pages; True stops the build early (new changes
+            came in): the next build finishes the work.
+        :raises ContentError: when the content has errors.
+        :raises StatusgenError: when the theme cannot render a page, or two outputs want one path.
+        """
+        timings: dict[str, float] = {}
+        initial = self._snapshot is None
+        self._unpublished = {}  # rendered by a build that failed: those pages were never served
+        with _timed(timings, "load"), _paused_gc(initial):
+            content, problems = read_site(self.site_dir, cache=self._files)
+        errors = [p for p in problems if p.severity is Severity.ERROR]
+        if errors or content is None:
+            raise ContentError(errors)
+        warnings = [p for p in problems if p.severity is Severity.WARNING]
+        now = self.now or self._clock()
+        with _timed(timings, "derive"), _paused_gc(initial):
+            view = derive(content, now, cache=self._views)
+        theme = self.theme(content)
+        # What every page shows: when it changes, every page is rendered again.
+        new_theme = self._prepare_theme(theme)
+        key = (content.site, self.now, self._theme_key, *site_wide(view))
+        if key == self._site_wide:
+            key = self._site_wide  # the same object: each page's record compares by identity
+        full = initial or everything or new_theme or key is not self._site_wide
+        self._site_wide = key
+        every_page = self._pages.update(view)
+        renderer = self._renderer_for(view, theme, every_page)
+        outputs = {entry[0].output: entry for entry in every_page}  # the very entries: records compare them
+        removed = [output for output in self._records if output not in outputs]
+        rendered: dict[str, bytes] = {}
+        step = _Step(self, content, view, publish)
+
+        # 1. The own pages of the items that changed, served before anything else.
+        with _timed(timings, "first"):
+            first = [] if initial else [
+                entry for output, entry in outputs.items()
+                if entry[0].template in _ITEM_TEMPLATES and _changed_entry(self._records.get(output), entry)]
+            if len(first) > CHUNK:  # many items changed (site.yaml did): no page comes first
+                first = []
+            rendered.update(self._render(renderer, view, first, key))
+            if first or removed:
+                step.publish(rendered, removed, final=False)
+        # 2. Every other page whose inputs changed, then the generated files.
+        complete = True
+        with _timed(timings, "render"):
+            todo = [entry for output, entry in outputs.items()
+                    if output not in rendered and self._stale(output, entry, view, key, full)]
+            if initial and self.jobs > 1:
+                # The first build may use worker processes (no thread runs yet): the same bytes.
+                rendered.update(render_site(view, theme, jobs=self.jobs))
+                self._record(view, todo, key)
+            else:
+                for start in range(0, len(todo), CHUNK):
+                    if start and interrupted is not None and interrupted():
+                        complete = False
+                        break
+                    rendered.update(self._render(renderer, view, todo[start:start + CHUNK], key))
+        if complete:
+            with _timed(timings, "generate"):
+                self._generated = self._generate(view)
+                assets = self._assets(theme)
+        else:
+            assets = self._snapshot.assets if self._snapshot else {}
+        changed, gone = step.publish(rendered, removed, final=complete, generated=self._generated, assets=assets)
+        assert self._snapshot is not None
+        if initial:
+            # As `build` does: keep the millions of long-lived objects out of later collections,
+            # which would otherwise walk them all every now and then (a pause of ~100 ms).
+            gc.freeze()
+        return Rebuild(self._snapshot, full, list(rendered), len(first), changed, gone, complete,
+                       self._files.parsed, self._views.made, warnings, timings)
+
+    # -- rendering -----------------------------------------------------------------------------
+
+    def _prepare_theme(self, theme: Theme) -> bool:
+        """Start a new renderer when the theme's templates, messages or set of static files changed; say so."""
+        key = (tuple(theme.dirs), _fingerprint(sub for d in theme.dirs for sub in (d / "templates", d / "messages")),
+               self._asset_names(theme))
+        if key == self._theme_key and not self._theme_noticed and self._renderer is not None:
+            return False
+        self._theme_key, self._renderer, self._theme_noticed = key, None, False
+        self._static_key = None
+        return True
+
+    def _renderer_for(self, view: StatusView, theme: Theme, every_page: list[Entry]) -> Renderer:
+        renderer = self._renderer
+        # The environment knows the site (its zone, language, title): a new site needs a new one.
+        if renderer is None or self._renderer_site != view.site:
+            renderer = self._renderer = Renderer(view, theme)
+            self._renderer_site = view.site
+            templates = sorted({page.template for page, _ in every_page} | set(_PAGE_TEMPLATES))
+            self._page_deps = check_theme(renderer.env, templates)
+        else:
+            renderer.bind(view)
+        return renderer
+
+    def _deps(self, template: str) -> PageDeps:
+        deps = self._page_deps.get(template)
+        if deps is None:  # a page type the theme check has not seen: render it every time
+            deps = self._page_deps[template] = PageDeps(frozenset(), always)
+        return deps
+
+    def _stale(self, output: str, entry: Entry, view: StatusView, key: tuple[Any, ...], full: bool) -> bool:
+        """Return whether the page must be rendered again: what it shows is not what it was rendered from."""
+        record = self._records.get(output)
+        if full or record is None or record.site_wide is not key:
+            return True
+        page, variables = entry
+        if self.now is None and output == "index.html":
+            return True  # with the clock, the home page says "as of" the latest build
+        deps = self._deps(page.template)
+        if record.entry is entry and deps.own is not None and deps.own(variables):
+            return False  # the same item, and nothing else on the page
+        return not deps.inputs(view, variables).same(record.inputs)
+
+    def _render(self, renderer: Renderer, view: StatusView, todo: list[Entry], key: tuple[Any, ...]
+                ) -> dict[str, bytes]:
+        """Render ``todo`` and record what each page was rendered from."""
+        if not todo:
+            return {}
+        out = dict(renderer.render(todo))
+        self._record(view, todo, key)
+        return out
+
+    def _record(self, view: StatusView, entries: list[Entry], key: tuple[Any, ...]) -> None:
+        """Note what each page was rendered from; it counts once the page is published (see _Step)."""
+        for entry in entries:
+            page, variables = entry
+            self._unpublished[page.output] = _Record(entry, key, self._deps(page.template).inputs(view, variables))
+
+    # -- everything else -----------------------------------------------------------------------
+
+    def _generate(self, view: StatusView) -> dict[str, bytes]:
+        """Return what the generators (feeds, API, calendar, badges, sitemap) make of ``view``."""
+        self._posts.update(view)  # the generators' published_posts(view) comes from the index
+        out: dict[str, bytes] = {}
+        for generate in GENERATORS:
+            if _takes_memo(generate):
+                made = generate(view, memo=self._generator_memos.setdefault(generate, {}))  # type: ignore[call-arg]
+            else:
+                made = generate(view)
+            merge_outputs(out, made, generate.__module__)
+        return out
+
+    def _assets(self, theme: Theme) -> dict[str, bytes]:
+        """Return the theme's static files (and the logo), read again only when one of them changed."""
+        sources = dict(theme.assets())
+        key = (tuple(sorted(sources.items())), _fingerprint(sources.values()))
+        if self._snapshot is not None and key == self._static_key:
+            return self._snapshot.assets
+        self._static_key = key
+        return {path: source.read_bytes() for path, source in sources.items()}
+
+    def _asset_names(self, theme: Theme) -> tuple[str, ...]:
+        """Return the output paths of the static files: pages may link them (custom.css), a new set is a new theme."""
+        return tuple(sorted(path for path, _ in theme.assets()))
+
+
+class _Step:
+    """Makes the pages rendered so far visible as a new snapshot, and says what changed."""
+
+    def __init__(self, builder: SiteBuilder, content: Content, view: StatusView,
+                 publish: Callable[[Published], None] | None) -> None:
+        self.builder = builder
+        self.content = content
+        self.view = view
+        self.callback = publish
+        self.changed: set[str] = set()
+        self.removed: set[str] = set()
+
+    def publish(self, pages: dict[str, bytes], removed: list[str], *, final: bool,
+                generated: dict[str, bytes] | None = None, assets: dict[str, bytes] | None = None
+                ) -> tuple[set[str], set[str]]:
+        builder = self.builder
+        previous = builder._snapshot
+        files = dict(previous.files) if previous else {}
+        old_assets = previous.assets if previous else {}
+        for output in removed:
+            files.pop(output, None)
+            builder._records.pop(output, None)
+        changed = {output for output, data in pages.items() if files.get(output) is not data
+                   and files.get(output) != data}
+        files.update(pages)
+        gone = set(removed)
+        if generated is not None:
+            for output in [o for o in files if o in builder._generated_outputs and o not in generated]:
+                del files[output]
+                gone.add(output)
+            changed |= {o for o, data in generated.items() if files.get(o) != data}
+            clashes = sorted(o for o in generated if o in pages or (o in files and o not in builder._generated_outputs))
+            if clashes:
+                raise OutputError(f"two outputs want the same path: {', '.join(clashes)}")
+            files.update(generated)
+            builder._generated_outputs = set(generated)
+        if assets is None:
+            assets = old_assets
+        elif assets is not old_assets:
+            changed |= {o for o, data in assets.items() if old_assets.get(o) != data}
+            gone |= set(old_assets) - set(assets)
+        clashes = sorted(assets.keys() & files.keys())
+        if clashes:
+            raise OutputError(f"two outputs want the same path: {', '.join(clashes)}")
+        builder._snapshot = Snapshot(files, assets, self.content, self.view)
+        builder._records.update(builder._unpublished)
+        builder._unpublished = {}
+        self.changed |= changed
+        self.removed |= gone
+        if self.callback is not None:
+            self.callback(Published(builder._snapshot, changed, gone, final))
+        return self.changed, self.removed
+
+
+def _changed_entry(record: _Record | None, entry: Entry) -> bool:
+    """Return whether an item page is new, or shows another view of its item than last time."""
+    return record is None or record.entry is not entry
+
+
+#: The templates of item pages (one incident, maintenance or commitment each).
+_ITEM_TEMPLATES = frozenset(template for template, _ in ITEM_PAGES.values())
+#: Page templates that exist even when a site has no page of them yet.
+_PAGE_TEMPLATES = ("index.html", "incident.html", "maintenance.html", "component.html", "commitments.html",
+                   "commitment.html", "history.html", "expect.html", "month.html", "404.html")
+
+
+def _takes_memo(function: Callable[..., Any]) -> bool:
+    return "memo" in inspect.signature(function).parameters
+
+
+def _fingerprint(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
+    """Return (path, mtime, size) of every file in or at ``paths``, sorted: changes when any file does."""
+    found = []
+    for top in paths:
+        if os.path.isfile(top):
+            stat = os.stat(top)
+            found.append((str(top), stat.st_mtime_ns, stat.st_size))
+            continue
+        for folder, subfolders, names in os.walk(top):
+            subfolders.sort()
+            for name in sorted(names):
+                path = os.path.join(folder, name)
+                with contextlib.suppress(OSError):
+                    stat = os.stat(path)
+                    found.append((path, stat.st_mtime_ns, stat.st_size))
+    return tuple(found)
+
+
+@contextlib.contextmanager
+def _timed(timings: dict[str, float], step: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[step] = time.perf_counter() - start
+
+
+@contextlib.contextmanager
+def _paused_gc(pause: bool) -> Iterator[None]:
+    """Pause the garbage collector while the first build makes millions of long-lived objects (as `build` does)."""
+    if not pause or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
