@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 from statusgen.authoring import scaffold
 from statusgen.build import build
 from statusgen.cli import cli
-from statusgen.content import schema
+from statusgen.content import format as schema
 from statusgen.content.jsonschema import SCHEMAS, file_name, render
 from statusgen.content.loader import load_site
 

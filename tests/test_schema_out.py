@@ -13,7 +13,7 @@ import yaml
 from click.testing import CliRunner
 
 from statusgen.cli import cli
-from statusgen.content import schema
+from statusgen.content import format as schema
 from statusgen.content.jsonschema import SCHEMAS, file_name, json_schema, render
 from statusgen.content.loader import load_site
 from statusgen.errors import ContentError

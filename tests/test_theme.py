@@ -16,7 +16,8 @@ from click.testing import CliRunner
 
 from statusgen.build import build
 from statusgen.cli import cli
-from statusgen.content import colors, schema
+from statusgen.content import colors
+from statusgen.content import format as schema
 from statusgen.outputs.i18n import CatalogError, Messages, placeholders, read_catalog
 from statusgen.outputs.theme import Theme
 from statusgen.resources import default_theme_dir, shipped_languages

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -99,3 +100,22 @@ def display_path(path: Path, root: Path | None = None) -> str:
         except ValueError:
             continue
     return path.as_posix()
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """Return the choice that ``word`` most likely misspells, if any is close enough."""
+    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def did_you_mean(word: str, choices: Iterable[str], *, otherwise: str | None = None, most: int = 1,
+                 cutoff: float = 0.6) -> str:
+    """Return a hint naming the choices closest to ``word`` (``did you mean 'status'?``).
+
+    When none is close, return ``otherwise``; by default the list of every choice.
+    """
+    options = list(choices)
+    close = difflib.get_close_matches(word, options, n=most, cutoff=cutoff)
+    if close:
+        return "did you mean " + " or ".join(repr(c) for c in close) + "?"
+    return otherwise if otherwise is not None else "expected one of: " + ", ".join(options)

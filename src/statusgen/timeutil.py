@@ -179,8 +179,8 @@ def load_zone(name: str) -> ZoneInfo:
             raise zoneinfo.ZoneInfoNotFoundError(name)
         return ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        import difflib
+        from .errors import did_you_mean
 
-        close = difflib.get_close_matches(name, sorted(zoneinfo.available_timezones()), n=1)
-        hint = f"did you mean {close[0]!r}?" if close else "use an IANA zone name such as Europe/Berlin or UTC"
+        hint = did_you_mean(name, sorted(zoneinfo.available_timezones()),
+                            otherwise="use an IANA zone name such as Europe/Berlin or UTC")
         raise TimeFormatError(f"unknown time zone {name!r}", hint) from None

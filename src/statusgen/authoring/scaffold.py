@@ -14,12 +14,10 @@ import datetime as dt
 import json
 import logging
 import os
-import shutil
 import string
-import tempfile
 from pathlib import Path
 
-from .. import resources, timeutil
+from .. import fsutil, resources, timeutil
 from ..content import jsonschema as jsonschema_out
 from ..content.loader import load_site
 from ..errors import ContentError, StatusgenError, UsageProblem, display_path
@@ -164,23 +162,14 @@ def _fill(name: str, **values: str) -> str:
 
 def _write_tree(target: Path, files: dict[str, bytes]) -> None:
     """Write ``files`` into a temporary folder beside ``target``, validate the site, then move it in."""
-    parent = target.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".init", dir=parent))
-    try:
-        root = tmp / "new"  # made with mkdir, so it gets the usual permissions (mkdtemp's are private)
-        for rel, data in files.items():
-            path = root / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        _validate(root / "content")
+    with fsutil.staging_folder(target, ".init") as tmp:
+        fsutil.write_files(tmp, files)
+        _validate(tmp / "content")
         if not target.exists():
-            os.replace(root, target)
+            os.replace(tmp, target)
         else:
-            for entry in sorted(root.iterdir()):
+            for entry in sorted(tmp.iterdir()):
                 os.replace(entry, target / entry.name)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _validate(site_dir: Path) -> None:

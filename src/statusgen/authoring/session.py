@@ -10,13 +10,8 @@ to textually (:mod:`yamledit`): comments, key order, quoting and blank lines sta
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import errno
 import logging
-import os
 import re
-import secrets
-import stat
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,18 +19,18 @@ from pathlib import Path
 from typing import Any
 
 from .. import timeutil
-from ..content.loader import KIND_DIRS, SiteCache, load_site
+from ..content.kinds import BY_FOLDER, FOLDERS
+from ..content.loader import SiteCache, load_site
 from ..content.model import ComponentStatus, Content
-from ..content.schema import SLUG_HINT, SLUG_RE
-from ..errors import StatusgenError, UsageProblem, display_path
+from ..content.values import SLUG_HINT, SLUG_RE
+from ..errors import StatusgenError, UsageProblem, did_you_mean, display_path
+from ..fsutil import write_atomic
 from . import editor
 from .editor import Body
 from .yamledit import Pairs, Raw, append_item
 
 log = logging.getLogger(__name__)
 
-#: What one item of each kind is called in messages.
-SINGULAR = {"incidents": "incident", "maintenance": "maintenance", "commitments": "commitment"}
 #: Longest title part of a generated id; ids stay readable in URLs (the limit is 100).
 SLUG_TITLE_LENGTH = 60
 #: Letters that Unicode does not decompose into a base letter and an accent.
@@ -163,7 +158,7 @@ def slugify(title: str, max_length: int = SLUG_TITLE_LENGTH) -> str:
 
 def new_id(folder: Path, day: dt.date, title: str, kind: str) -> str:
     """Return a free id ``YYYY-MM-DD-title-words`` in ``folder``, adding -2, -3… on a clash."""
-    base = f"{day.isoformat()}-{slugify(title) or SINGULAR[kind]}"
+    base = f"{day.isoformat()}-{slugify(title) or BY_FOLDER[kind].singular}"
     candidate, number = base, 1
     while _taken(folder, candidate):
         number += 1
@@ -184,7 +179,7 @@ def _check_id(item_id: str) -> str:
 # -- finding items and checking options ------------------------------------------------------
 
 
-def find_item(session: Session, ref: str, kinds: Sequence[str] = KIND_DIRS) -> tuple[str, Any]:
+def find_item(session: Session, ref: str, kinds: Sequence[str] = FOLDERS) -> tuple[str, Any]:
     """Return ``(kind, item)`` named by ``ref``: an id, ``kind/id``, or the path of its file.
 
     The id without its date works too when only one item has it (``sso-sign-in-failures``
@@ -197,20 +192,18 @@ def find_item(session: Session, ref: str, kinds: Sequence[str] = KIND_DIRS) -> t
     found = _matching(candidates, item_id, kind_hint)
     if len(found) == 1:
         return found[0]
-    what = " or ".join(SINGULAR[k] for k in kinds)
+    what = " or ".join(BY_FOLDER[k].singular for k in kinds)
     if found:
         options = ", ".join(f"{k}/{i.id}" for k, i in found)
         raise UsageProblem(f"{ref!r} names more than one item: {options}; give the one you mean")
-    close = difflib.get_close_matches(item_id, [i.id for _, i in candidates], n=3, cutoff=0.5)
-    others = _items(session.content, [k for k in KIND_DIRS if k not in kinds])
+    others = _items(session.content, [k for k in FOLDERS if k not in kinds])
     wrong_kind = _matching(others, item_id, kind_hint)
     if wrong_kind:
         kind, item = wrong_kind[0]
-        hint = f"{item.id} is {_a(SINGULAR[kind])}; this command works on {_a(what)}"
-    elif close:
-        hint = "did you mean " + " or ".join(repr(c) for c in close) + "?"
+        hint = f"{item.id} is {_a(BY_FOLDER[kind].singular)}; this command works on {_a(what)}"
     else:
-        hint = f"`statusgen list` shows the open items of {display_path(session.site_dir)}"
+        hint = did_you_mean(item_id, [i.id for _, i in candidates], most=3, cutoff=0.5,
+                            otherwise=f"`statusgen list` shows the open items of {display_path(session.site_dir)}")
     raise UsageProblem(f"no {what} {ref!r} in {display_path(session.site_dir)}; {hint}")
 
 
@@ -226,9 +219,7 @@ def _matching(items: list[tuple[str, Any]], item_id: str, kind: str | None) -> l
 
 
 def _items(content: Content, kinds: Sequence[str]) -> list[tuple[str, Any]]:
-    by_kind = {"incidents": content.incidents, "maintenance": content.maintenance,
-               "commitments": content.commitments}
-    return [(kind, item) for kind in kinds for item in by_kind[kind]]
+    return [(kind, item) for kind in kinds for item in content.items(kind)]
 
 
 def _split_ref(ref: str) -> tuple[str | None, str]:
@@ -236,12 +227,12 @@ def _split_ref(ref: str) -> tuple[str | None, str]:
     text = ref.strip().replace("\\", "/")
     if text.endswith((".yaml", ".yml")):
         path = Path(text)
-        kind = path.parent.name if path.parent.name in KIND_DIRS else None
+        kind = path.parent.name if path.parent.name in FOLDERS else None
         return kind, path.stem
     if "/" in text:
         kind, _, item_id = text.rstrip("/").rpartition("/")
         kind = kind.rpartition("/")[2]
-        return (kind if kind in KIND_DIRS else None), item_id
+        return (kind if kind in FOLDERS else None), item_id
     return None, text
 
 
@@ -259,8 +250,7 @@ def choose(value: str, choices: Sequence[Any], option: str) -> Any:
             return choice
     if len(starting) == 1:
         return starting[0]
-    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-    hint = f"did you mean {close[0]!r}?" if close else "one of " + ", ".join(names)
+    hint = did_you_mean(name, names, otherwise="one of " + ", ".join(names))
     raise UsageProblem(f"{option}: {value!r} is not valid here; {hint}")
 
 
@@ -305,8 +295,7 @@ def _known_component(session: Session, cid: str) -> str:
     known = [c.id for c in session.content.site.components]
     if cid in known:
         return cid
-    close = difflib.get_close_matches(cid, known, n=1, cutoff=0.6)
-    hint = f"did you mean {close[0]!r}?" if close else "components in site.yaml: " + ", ".join(known)
+    hint = did_you_mean(cid, known, otherwise="components in site.yaml: " + ", ".join(known))
     raise UsageProblem(f"--component: unknown component {cid!r}; {hint}")
 
 
@@ -368,56 +357,6 @@ def _encode(text: str, original: bytes | None) -> bytes:
     if original is not None and original.startswith(b"\xef\xbb\xbf"):
         data = b"\xef\xbb\xbf" + data
     return data
-
-
-def write_atomic(path: Path, data: bytes, *, create: bool = False) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never a part.
-
-    The data goes to a hidden temporary file in the same folder (the loader skips hidden
-    files), which then replaces ``path``. With ``create``, an existing file is never replaced:
-    the temporary file is hard-linked to ``path``, which fails if ``path`` exists.
-
-    :raises FileExistsError: with ``create``, when ``path`` exists.
-    """
-    folder = path.parent
-    made_folder = not folder.exists()
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies as usual
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if create:
-            _link_new(tmp, path)
-        else:
-            if path.exists():  # keep the file's permissions; a new file gets the usual ones
-                os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
-            os.replace(tmp, path)
-    except BaseException:
-        if made_folder and folder.is_dir() and not any(p != tmp for p in folder.iterdir()):
-            tmp.unlink(missing_ok=True)
-            folder.rmdir()
-        raise
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _link_new(tmp: Path, path: Path) -> None:
-    """Give ``tmp``'s content the name ``path`` unless ``path`` exists."""
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        raise
-    except OSError as exc:
-        # Some file systems have no hard links; then check, and replace (a tiny race remains).
-        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EXDEV,
-                             errno.EMLINK):
-            raise
-        if path.exists():
-            raise FileExistsError(errno.EEXIST, "File exists", str(path)) from None
-        os.replace(tmp, path)
 
 
 def append_update(session: Session, kind: str, item_id: str, pairs: Pairs,

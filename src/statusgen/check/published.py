@@ -30,21 +30,17 @@ from typing import Any
 import yaml
 
 from .. import timeutil
-from ..content.loader import KIND_DIRS
+from ..content.kinds import BY_FOLDER, FOLDERS
+from ..content.yamlfile import compose
 from ..errors import Problem, Severity, StatusgenError, display_path
 from .clock import local
 
 log = logging.getLogger(__name__)
 
-try:
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
 
 #: Time keys compared as instants, so rewriting the offset is not an edit.
 _TIME_KEYS = {"at", "posted_at", "next_update_by", "started_at", "announced_at", "starts_at", "ends_at",
               "made_at", "published_at", "due"}
-_NOUNS = {"incidents": "incident", "maintenance": "maintenance", "commitments": "commitment"}
 #: The key that says when a new file was made public, by kind (compared with its first commit).
 _ANNOUNCED = {"maintenance": "announced_at", "commitments": "made_at"}
 #: Top-level facts that must not change once published, by kind of file.
@@ -140,7 +136,7 @@ def _parse(text: bytes | str | None) -> _File | None:
     if text is None:
         return None
     try:
-        node = yaml.compose(text.decode("utf-8-sig") if isinstance(text, bytes) else text, Loader=_Loader)
+        node = compose(text.decode("utf-8-sig") if isinstance(text, bytes) else text)
     except (yaml.YAMLError, UnicodeDecodeError):
         return None
     if not isinstance(node, yaml.MappingNode):
@@ -421,7 +417,7 @@ def compare_history(site_dir: Path, since: str, *, now: dt.datetime, tz: dt.tzin
     """
     git, prefix, commit = _open_repo(site_dir, since)
     ctx = _Context(git, since, commit, prefix, display_path(site_dir), now, tz, tolerance)
-    specs = [f"{prefix}{kind}/" for kind in KIND_DIRS]
+    specs = [f"{prefix}{kind}/" for kind in FOLDERS]
     status = git.run("diff", "--no-renames", "--no-ext-diff", "--name-status", "-z", commit, "--",
                      *specs).decode()
     fields = status.split("\x00")
@@ -442,7 +438,7 @@ def compare_history(site_dir: Path, since: str, *, now: dt.datetime, tz: dt.tzin
             if olds.get(rel) is not None:
                 problems.append(_problem(
                     ctx, rel, 0, "file-deleted",
-                    f"this {_NOUNS[kind]} was deleted after it was published (it is in {since})",
+                    f"this {BY_FOLDER[kind].singular} was deleted after it was published (it is in {since})",
                     "restore it: published incidents, maintenance and commitments stay, and their URLs are "
                     "permalinks; to take something back, add an update that says so"))
             continue

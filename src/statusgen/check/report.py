@@ -19,8 +19,8 @@ from typing import Any
 import click
 import yaml
 
+from ..content.format import POLICY
 from ..content.loader import read_site
-from ..content.schema import POLICY
 from ..errors import Problem, Severity, StatusgenError
 from ..timeutil import UTC, TimeFormatError, load_zone
 from ..view.derive import derive

@@ -16,7 +16,7 @@ import yaml
 from ..errors import Severity, display_path
 from . import colors
 from .model import Colors
-from .schema import Context, Record
+from .validation import Context, Record
 
 #: Image types every browser shows in an <img>.
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif")

@@ -1,6 +1,6 @@
 """`statusgen schema`: JSON Schema for site.yaml and each kind of content file.
 
-The schemas are generated from the declarations in :mod:`schema`, the same ones the loader
+The schemas are generated from the declarations in :mod:`.format`, the same ones the loader
 validates with, so an editor and `statusgen build` never disagree about a key. Each field's
 documentation becomes its ``description``, which editors show on hover.
 
@@ -17,16 +17,18 @@ from typing import Any
 
 from .. import __version__
 from ..errors import StatusgenError, display_path
-from . import schema
+from ..fsutil import write_atomic
+from .format import COMMITMENT, INCIDENT, MAINTENANCE, SITE
+from .validation import Obj
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 #: Schema name -> (declaration, the files it describes, relative to the site folder).
-SCHEMAS: dict[str, tuple[schema.Obj, str]] = {
-    "site": (schema.SITE, "site.yaml"),
-    "incident": (schema.INCIDENT, "incidents/*.yaml"),
-    "maintenance": (schema.MAINTENANCE, "maintenance/*.yaml"),
-    "commitment": (schema.COMMITMENT, "commitments/*.yaml"),
+SCHEMAS: dict[str, tuple[Obj, str]] = {
+    "site": (SITE, "site.yaml"),
+    "incident": (INCIDENT, "incidents/*.yaml"),
+    "maintenance": (MAINTENANCE, "maintenance/*.yaml"),
+    "commitment": (COMMITMENT, "commitments/*.yaml"),
 }
 
 
@@ -58,7 +60,6 @@ def write_schemas(out: Path, names: Iterable[str] | None = None) -> list[Path]:
 
     Each file is replaced atomically; other files in ``out`` are left alone.
     """
-    from ..authoring.session import write_atomic
 
     written = []
     for name in names or SCHEMAS:

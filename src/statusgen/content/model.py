@@ -1,4 +1,8 @@
-"""The content model: what the YAML files say, validated and typed. No I/O, no clock."""
+"""The content model: what the YAML files say, validated and typed. No I/O, no clock.
+
+Defaults live in the format declarations (:mod:`.format`), not here: the loader always
+fills every field.
+"""
 
 from __future__ import annotations
 
@@ -101,9 +105,9 @@ class Policy:
     maintenance_notice: dt.timedelta
     postmortem_within: dt.timedelta
     #: How often the site is rebuilt; an older page warns readers that it may be stale.
-    refresh: dt.timedelta = dt.timedelta(minutes=15)
+    refresh: dt.timedelta
     #: How much later than the time it claims an update may be committed before `check --since` warns.
-    backfill_tolerance: dt.timedelta = dt.timedelta(minutes=30)
+    backfill_tolerance: dt.timedelta
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +137,7 @@ class Site:
     components: tuple[Component, ...]
     source: Source
     #: Entries per feed (RSS and Atom), newest first.
-    feed_entries: int = 50
+    feed_entries: int
     #: The site's own theme folder (``theme:``), searched before the default theme.
     theme: Path | None = None
     #: The site's accent colour in each scheme (``colors:``), contrast-checked.
@@ -247,3 +251,8 @@ class Content:
     incidents: tuple[Incident, ...]
     maintenance: tuple[Maintenance, ...]
     commitments: tuple[Commitment, ...]
+
+    def items(self, folder: str) -> tuple[Incident, ...] | tuple[Maintenance, ...] | tuple[Commitment, ...]:
+        """Return the items of the kind stored in ``folder`` (``incidents``, ``maintenance``, ``commitments``)."""
+        found: tuple[Incident, ...] | tuple[Maintenance, ...] | tuple[Commitment, ...] = getattr(self, folder)
+        return found

@@ -11,8 +11,9 @@ import os
 import shutil
 import tempfile
 from collections.abc import Mapping
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
+from .. import fsutil
 from ..errors import StatusgenError, display_path
 
 log = logging.getLogger(__name__)
@@ -31,17 +32,10 @@ def check_path(root: Path, rel: str) -> Path:
 
     :raises OutputError: for absolute paths, ``..``, empty parts or backslashes.
     """
-    pure = PurePosixPath(rel)
-    bad = (
-        not rel
-        or "\\" in rel
-        or "\x00" in rel
-        or pure.is_absolute()
-        or any(part in ("", ".", "..") for part in rel.split("/"))
-    )
-    if bad or not (root / rel).resolve().is_relative_to(root.resolve()):
+    path = fsutil.inside(root, rel)
+    if path is None:
         raise OutputError(f"refusing to write {rel!r}: it is not a path inside the output folder")
-    return root / rel
+    return path
 
 
 def _check_replaceable(out: Path, site_dir: Path | None) -> None:
@@ -72,27 +66,18 @@ def write_site(
     collisions = sorted(set(files) & set(assets))
     if collisions:
         raise OutputError(f"two outputs want the same path: {', '.join(collisions)}")
-    parent = out.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
-    try:
-        made: set[Path] = set()
-        for rel in sorted(files):
-            target = check_path(tmp, rel)
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            target.write_bytes(files[rel])
+    with fsutil.staging_folder(out, ".tmp") as tmp:
+        try:
+            fsutil.write_files(tmp, files)
+        except ValueError as exc:
+            check_path(tmp, str(exc))  # says which path, as an OutputError
+            raise
         for rel in sorted(assets):
             target = check_path(tmp, rel)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(assets[rel], target)
         (tmp / MARKER).write_bytes(_MARKER_TEXT)
-        os.chmod(tmp, 0o755)  # mkdtemp makes it private; a published site is world-readable
         _swap(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return len(files) + len(assets)
 
 

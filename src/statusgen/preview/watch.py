@@ -28,7 +28,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
-from ..content.loader import KIND_DIRS
+from ..content.kinds import FOLDERS
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ class Watcher:
             return False
         parts = path[len(self.site_dir) + 1:].split(os.sep)
         # site.yaml, a content folder itself, or a file in one: nothing else in the site folder.
-        return parts == ["site.yaml"] or (parts[0] in KIND_DIRS and len(parts) <= 2)
+        return parts == ["site.yaml"] or (parts[0] in FOLDERS and len(parts) <= 2)
 
     def _add(self, paths: Iterable[str]) -> None:
         found = [p for p in paths if self.relevant(p)]

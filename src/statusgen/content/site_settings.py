@@ -1,0 +1,100 @@
+"""site.yaml -> :class:`~.model.Site`: title, address, zone, language, policy, components and look.
+
+Every default comes from the declaration in :mod:`.format`; an absent ``policy`` (or
+``policy.update_every``) is read as an empty mapping, so its defaults apply exactly as they
+would for each key left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .. import timeutil
+from .appearance import read_appearance
+from .format import POLICY, SITE, UPDATE_EVERY
+from .model import Component, Contact, Impact, Policy, Site, Source
+from .validation import INVALID, Context, Record, line_of
+
+_EMPTY = yaml.MappingNode("tag:yaml.org,2002:map", [])
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What site.yaml says, as far as it could be read.
+
+    ``zone`` and ``components`` are filled even when ``site`` is None (the file has errors),
+    so the content files can still be checked against them and all problems found at once.
+    """
+
+    site: Site | None
+    zone: dt.tzinfo
+    components: frozenset[str]
+
+
+def read_settings(root: Path, ctx: Context, node: yaml.Node) -> Settings:
+    """Return the settings of the site folder ``root`` from site.yaml's ``node``, reporting problems to ``ctx``."""
+    rec = SITE.convert(node, ctx)
+    if rec is INVALID:
+        return Settings(None, timeutil.UTC, frozenset())
+    zone = rec.get("timezone") or timeutil.UTC
+    components = _components(rec, ctx)
+    ids = frozenset(c.id for c in components)
+    policy = rec.get("policy") or POLICY.convert(_EMPTY, ctx)
+    every = policy.get("update_every") or UPDATE_EVERY.convert(_EMPTY, ctx)
+    if not all(_valid(r) for r in (rec, policy, every)):
+        return Settings(None, zone, ids)
+    contact = rec.get("contact")
+    base_url = rec["base_url"]
+    look = read_appearance(root, rec, ctx)
+    site = Site(
+        title=rec["title"],
+        base_url=base_url if base_url.endswith("/") else base_url + "/",
+        description=rec.get("description", ""),
+        timezone=rec["timezone"],
+        language=rec["language"],
+        contact=Contact(contact.get("email", ""), contact.get("url", "")) if contact else Contact(),
+        feedback_url=rec.get("feedback_url", ""),
+        policy=Policy(
+            update_every={impact: every[impact.value] for impact in Impact},
+            maintenance_notice=policy["maintenance_notice"],
+            postmortem_within=policy["postmortem_within"],
+            refresh=policy["refresh"],
+            backfill_tolerance=policy["backfill_tolerance"],
+        ),
+        components=tuple(components),
+        source=Source(ctx.path, rec.lines()),
+        feed_entries=rec["feed_entries"],
+        theme=look.theme,
+        colors=look.colors,
+        logo=look.logo,
+        logo_dark=look.logo_dark,
+    )
+    return Settings(site, zone, ids)
+
+
+def _components(rec: Record, ctx: Context) -> list[Component]:
+    """Return the declared components in order; report an id given twice."""
+    components: list[Component] = []
+    seen: dict[str, int] = {}
+    for item, _ in rec.get("components", []) or []:
+        if not item:
+            continue
+        cid = item.get("id")
+        if cid and cid in seen:
+            ctx.report(item.key_node("id"), f"duplicate component id {cid!r}",
+                       f"it is first used on line {seen[cid]}; component ids must be unique")
+            continue
+        if cid:
+            seen[cid] = line_of(item.key_node("id"))
+            components.append(Component(cid, item.get("name", cid), item.get("group"), item.get("description", "")))
+    return components
+
+
+def _valid(value: Any) -> bool:
+    """Return whether nothing in the record ``value``, however deep, failed validation."""
+    return isinstance(value, Record) and value.ok
