@@ -18,7 +18,7 @@ from statusgen.outputs.badges import (
     svg,
     text_width,
 )
-from statusgen.view.derive import Indicator
+from statusgen.view import Indicator
 
 from .conftest import EXAMPLE_SITE, NOW
 

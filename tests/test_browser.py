@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from statusgen.build import build
-from statusgen.view.derive import StatusView
+from statusgen.view import StatusView
 
 from .conftest import EXAMPLE_SITE, NOW, ROOT
 

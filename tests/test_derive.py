@@ -11,7 +11,7 @@ import pytest
 from statusgen.content.loader import load_site
 from statusgen.content.model import ComponentStatus, IncidentStatus, MaintenanceStatus
 from statusgen.timeutil import parse_time
-from statusgen.view.derive import CommitmentState, Indicator, derive
+from statusgen.view import CommitmentState, Indicator, derive
 
 from .conftest import NOW
 
@@ -280,5 +280,5 @@ def test_history_months_link_both_ways(make_site: Callable[..., Path]) -> None:
     view = view_of(make_site())
     assert [(m.year, m.month) for m in view.months] == [(2026, 12), (2026, 11)]
     december, november = view.months
-    assert december.previous is november and november.next is december
+    assert december.previous.path == november.path and november.next.path == december.path
     assert november.previous is None and december.next is None

@@ -14,8 +14,7 @@ from pathlib import Path
 from statusgen.build import build
 from statusgen.content.loader import load_site
 from statusgen.timeutil import parse_time
-from statusgen.view.derive import derive
-from statusgen.view.responsiveness import responsiveness
+from statusgen.view import derive
 
 from .conftest import NOW, ROOT
 
@@ -87,7 +86,7 @@ FIGURES_SITE = {
 
 
 def test_responsiveness_figures(make_site: Callable[..., Path]) -> None:
-    figures = responsiveness(derive(load_site(make_site(FIGURES_SITE)), NOW))
+    figures = derive(load_site(make_site(FIGURES_SITE)), NOW).responsiveness
     assert figures.first_update == dt.timedelta(minutes=12)  # median of 0, 12 and 45 minutes
     assert (figures.promises, figures.promises_kept, figures.promises_share) == (4, 2, 0.5)
     assert figures.to_json() == {
@@ -109,8 +108,8 @@ def test_a_promise_counts_once_it_is_settled(make_site: Callable[..., Path]) -> 
           - {at: 2026-11-25T11:00:00+01:00, status: investigating, body: Looking., next_update_in: 30m}
     """})
     content = load_site(site)
-    pending = responsiveness(derive(content, parse_time("2026-11-25T11:30:00+01:00")))
-    missed = responsiveness(derive(content, parse_time("2026-11-25T11:30:01+01:00")))
+    pending = derive(content, parse_time("2026-11-25T11:30:00+01:00")).responsiveness
+    missed = derive(content, parse_time("2026-11-25T11:30:01+01:00")).responsiveness
     # The base incident's kept promise, then the open one's once its time has passed.
     assert (pending.promises, pending.promises_kept) == (1, 1)
     assert (missed.promises, missed.promises_kept) == (2, 1)
@@ -119,7 +118,7 @@ def test_a_promise_counts_once_it_is_settled(make_site: Callable[..., Path]) -> 
 def test_no_incidents_no_figures(make_site: Callable[..., Path]) -> None:
     site = make_site({"incidents/2026-11-20-api-errors.yaml": None,
                       "commitments/2026-11-22-canary-deploys.yaml": None})
-    figures = responsiveness(derive(load_site(site), NOW))
+    figures = derive(load_site(site), NOW).responsiveness
     assert figures.to_json()["first_update_median_seconds"] is None
     assert figures.to_json()["next_update_promises"] == {"settled": 0, "kept": 0, "share_kept": None}
 

@@ -29,7 +29,7 @@ from statusgen.outputs.write import OutputError
 from statusgen.preview.builder import SiteBuilder
 from statusgen.resources import default_theme_dir
 from statusgen.timeutil import parse_time
-from statusgen.view.derive import CommitmentView, DeriveCache, IncidentView, StatusView, derive
+from statusgen.view import CommitmentView, Deriver, IncidentView, StatusView, derive
 
 from .conftest import EXAMPLE_SITE, NOW
 
@@ -427,13 +427,16 @@ def test_cross_file_problems_come_back_from_cached_files(example: Path) -> None:
 
 def test_views_of_unchanged_items_are_reused(example: Path) -> None:
     cache = SiteCache(watched=True)
-    views = DeriveCache()
-    first = derive(load_site(example, cache=cache), NOW, cache=views)
+    views = Deriver()
+    first = views.derive(load_site(example, cache=cache), NOW)
     path = edit(example / "incidents/2026-09-17-email-delays.yaml", "title: ", "title: Really ")
     cache.notice(example, [path])
     content = load_site(example, cache=cache)
-    second = derive(content, NOW, cache=views)
-    assert views.made == 1
+    second = views.derive(content, NOW)
+    # The incident, and the commitment that came out of it: its page shows the incident's title.
+    assert views.made == 2
+    assert {c.id for c in second.commitments if not any(c is d for d in first.commitments)} == {
+        "2026-09-18-email-second-relay"}
     assert items_of(second) == items_of(derive(content, NOW))
     same = {v.id for v in second.incidents if any(v is w for w in first.incidents)}
     assert same == {v.id for v in first.incidents} - {"2026-09-17-email-delays"}
@@ -444,11 +447,11 @@ def test_reused_views_are_those_a_later_now_would_make(example: Path) -> None:
     content = load_site(example)
     rng = random.Random(7)
     for _ in range(30):
-        views = DeriveCache()
+        views = Deriver()
         earlier = NOW + dt.timedelta(hours=rng.uniform(-24 * 80, 24 * 40))
         later = earlier + dt.timedelta(minutes=rng.choice([1, 30, 600, 3 * 1440, 40 * 1440]))
-        derive(content, earlier, cache=views)
-        assert items_of(derive(content, later, cache=views)) == items_of(derive(content, later)), (earlier, later)
+        views.derive(content, earlier)
+        assert items_of(views.derive(content, later)) == items_of(derive(content, later)), (earlier, later)
 
 
 def items_of(view: StatusView) -> dict[tuple[str, str], dict[str, Any]]:

@@ -184,7 +184,7 @@ def test_shipped_workflows_match_their_source() -> None:
 
 def test_examples_are_dated_around_now(new_site: Path) -> None:
     """A new site's examples never show as a current outage, whenever init runs."""
-    from statusgen.view.derive import derive
+    from statusgen.view import derive
 
     view = derive(load_site(new_site / "content"), NOW)
     assert view.open_incidents == [] and view.indicator.key == "none"

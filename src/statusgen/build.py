@@ -22,7 +22,7 @@ from .outputs.sitemap import render_crawl
 from .outputs.statuspage import render_api
 from .outputs.theme import Theme
 from .outputs.write import OutputError, write_site
-from .view.derive import StatusView, derive
+from .view import StatusView, derive
 
 log = logging.getLogger(__name__)
 

@@ -462,7 +462,7 @@ def list_items(site: Path | None, site_option: Path | None, open_only: bool, now
     """
     from .authoring.table import render
     from .content.loader import find_site, load_site
-    from .view.derive import derive
+    from .view import derive
 
     content = load_site(find_site(site or site_option))
     click.echo(render(derive(content, now or dt.datetime.now(dt.UTC)), open_only=open_only), nl=False)

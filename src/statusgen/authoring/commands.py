@@ -27,7 +27,7 @@ from ..content.model import (
     MaintenanceStatus,
 )
 from ..errors import UsageProblem, display_path
-from ..view.derive import CommitmentState, derive
+from ..view import CommitmentState, derive
 from . import editor
 from .session import (
     INCIDENT_COMPONENT_STATUSES,

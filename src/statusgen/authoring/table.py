@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .. import timeutil
-from ..view.derive import RECENT_DAYS, CommitmentState, CommitmentView, IncidentView, MaintenanceView, StatusView
+from ..view import RECENT_DAYS, CommitmentState, CommitmentView, IncidentView, MaintenanceView, StatusView
 
 HEADERS = ("KIND", "ID", "STATE", "WHEN", "TITLE")
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from ..content.model import CommitmentStatus, Due, MaintenanceStatus
 from ..errors import Problem, Severity
 from ..timeutil import format_day, format_local, humanize_duration
-from ..view.derive import CommitmentState, CommitmentView, IncidentView, MaintenanceView, StatusView
+from ..view import CommitmentState, CommitmentView, IncidentView, MaintenanceView, StatusView
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 

@@ -23,7 +23,7 @@ from ..content.format import POLICY
 from ..content.loader import read_site
 from ..errors import Problem, Severity, StatusgenError
 from ..timeutil import UTC, TimeFormatError, load_zone
-from ..view.derive import derive
+from ..view import derive
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from typing import NamedTuple
 from markupsafe import escape
 
 from ..content.model import ComponentStatus
-from ..view.derive import Indicator, StatusView
+from ..view import Indicator, StatusView
 
 
 class Colours(NamedTuple):

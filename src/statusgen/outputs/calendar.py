@@ -17,7 +17,7 @@ import icalendar
 
 from .. import __version__, timeutil
 from ..content.model import MaintenanceStatus
-from ..view.derive import MaintenanceView, StatusView
+from ..view import MaintenanceView, StatusView
 
 PATH = "maintenance.ics"
 #: How often calendar apps should fetch the file again (RFC 7986 REFRESH-INTERVAL; X-PUBLISHED-TTL).

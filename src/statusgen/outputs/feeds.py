@@ -22,7 +22,7 @@ from feedgen.feed import FeedGenerator
 from markupsafe import Markup
 
 from .. import __version__, timeutil
-from ..view.derive import StatusView
+from ..view import StatusView
 from .posts import Kind, Post, latest, published_posts
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ import jinja2
 
 from .. import __version__
 from ..errors import StatusgenError
-from ..view.derive import StatusView
+from ..view import StatusView
 from .theme import Theme, relative_url
 
 log = logging.getLogger(__name__)

@@ -24,7 +24,7 @@ from markupsafe import Markup
 from .. import timeutil
 from ..content.model import CommitmentUpdate, Component, ComponentStatus, Due, IncidentStatus, IncidentUpdate, Site
 from ..timeutil import instant
-from ..view.derive import CommitmentView, IncidentView, MaintenanceView, StatusView
+from ..view import CommitmentView, IncidentView, MaintenanceView, StatusView
 from . import markup
 
 #: How times are written inside post bodies (the site's zone, like the pages).
@@ -170,8 +170,8 @@ def _actions(item: IncidentView) -> tuple[Any, ...]:
 
 
 def _incident_of(item: CommitmentView) -> tuple[Any, ...]:
-    """Return the incident the first post of commitment ``item`` names."""
-    return (item.incident,) if item.incident is not None else ()
+    """Return nothing: the incident a commitment's first post names is part of its view (a link)."""
+    return ()
 
 
 def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 from xml.sax.saxutils import escape
 
-from ..view.derive import StatusView
+from ..view import StatusView
 from .pages import pages
 from .posts import Kind, published_posts
 

@@ -31,7 +31,7 @@ from ..content.model import (
     MaintenanceStatus,
 )
 from ..timeutil import instant
-from ..view.derive import CommitmentView, Group, IncidentView, MaintenanceView, StatusView
+from ..view import CommitmentView, Group, IncidentView, MaintenanceView, StatusView
 from .posts import published_posts
 
 #: Statuspage's incidents.json and scheduled-maintenances.json list the 50 most recent.

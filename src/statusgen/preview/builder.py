@@ -6,7 +6,7 @@ A :class:`SiteBuilder` keeps what each step found last time and reuses what is s
   only when it changed, every file when site.yaml's time zone or components change. The
   checks between files (postmortem actions, commitment incidents) run on the whole site
   every time, from the references each file's result keeps.
-- **derive**: item views in a :class:`~statusgen.derive.DeriveCache`. An unchanged item keeps
+- **derive**: item views in a :class:`~statusgen.view.Deriver`. An unchanged item keeps
   its very view object, so the later steps see what changed by identity.
 - **render**: a page is rendered again only when its inputs (:mod:`statusgen.dependencies`)
   changed, or what every page shows did: the site, the theme, the overall status, and
@@ -50,7 +50,7 @@ from ..outputs.pages import ITEM_PAGES, Page, PageIndex, Renderer, render_site
 from ..outputs.posts import PostIndex
 from ..outputs.theme import Theme
 from ..outputs.write import OutputError
-from ..view.derive import DeriveCache, StatusView, derive
+from ..view import Deriver, StatusView
 from .page_inputs import Inputs, PageDeps, always, check_theme, site_wide
 
 log = logging.getLogger(__name__)
@@ -145,7 +145,7 @@ class SiteBuilder:
         self._theme = theme
         self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self._files = SiteCache(watched=True)
-        self._views = DeriveCache()
+        self._views = Deriver()
         self._posts = PostIndex()
         self._pages = PageIndex()
         self._generator_memos: dict[Any, dict[str, Any]] = {}
@@ -213,7 +213,7 @@ class SiteBuilder:
         warnings = [p for p in problems if p.severity is Severity.WARNING]
         now = self.now or self._clock()
         with _timed(timings, "derive"), _paused_gc(initial):
-            view = derive(content, now, cache=self._views)
+            view = self._views.derive(content, now)
         theme = self.theme(content)
         # What every page shows: when it changes, every page is rendered again.
         new_theme = self._prepare_theme(theme)
@@ -410,8 +410,18 @@ class _Step:
 
 
 def _changed_entry(record: _Record | None, entry: Entry) -> bool:
-    """Return whether an item page is new, or shows another view of its item than last time."""
-    return record is None or record.entry is not entry
+    """Return whether an item page is new, or its item's file changed since it was last rendered.
+
+    Only those come first: a page whose item's view changed for another reason (it names an
+    item that changed) is rendered with the others.
+    """
+    return record is None or _item_of(record.entry) is not _item_of(entry)
+
+
+def _item_of(entry: Entry) -> Any:
+    """Return the content item an item page shows (the incident of an incident view, ...)."""
+    (name, view), = entry[1].items()
+    return getattr(view, name)
 
 
 #: The templates of item pages (one incident, maintenance or commitment each).

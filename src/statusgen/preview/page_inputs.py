@@ -5,7 +5,7 @@ seconds, so it renders a page again only when something the page shows is differ
 page shows is declared here, per template (:data:`PAGES`), as :class:`Inputs`:
 
 - item views it shows (an incident, the incidents of a month, a commitment's incident, ...),
-  compared by identity: :class:`~statusgen.derive.DeriveCache` keeps the very same view object
+  compared by identity: :class:`~statusgen.view.Deriver` keeps the very same view object
   for an item that did not change, and makes a new one when it did;
 - other values it shows (counts, uptime days, the ledger, the figures, neighbouring months),
   compared by value.
@@ -30,7 +30,7 @@ from typing import Any
 import jinja2
 from jinja2 import meta, nodes
 
-from ..view.derive import CommitmentView, ComponentView, IncidentView, MaintenanceView, Month, StatusView
+from ..view import CommitmentView, ComponentView, IncidentView, MaintenanceView, Month, StatusView
 
 log = logging.getLogger(__name__)
 
@@ -123,15 +123,15 @@ def _component(view: StatusView, variables: dict[str, Any]) -> Inputs:
 
 
 def _ledger(view: StatusView, _: dict[str, Any]) -> Inputs:
-    # Each row names the commitment's incident.
-    return Inputs((*view.commitments, *(c.incident for c in view.commitments)), (view.ledger,))
+    # Each row names the commitment's incident (its link is part of the commitment's view).
+    return Inputs(tuple(view.commitments), (view.ledger,))
 
 
 def _commitment(view: StatusView, variables: dict[str, Any]) -> Inputs:
     commitment: CommitmentView = variables["commitment"]
     next_by = commitment.next_update_by
     # The page says whether our next word on it is overdue, as of now.
-    return Inputs((commitment, commitment.incident), (next_by is not None and view.now > next_by,))
+    return Inputs((commitment,), (next_by is not None and view.now > next_by,))
 
 
 def _history(view: StatusView, _: dict[str, Any]) -> Inputs:
@@ -164,8 +164,7 @@ PAGES: dict[str, PageDeps] = {
     "component.html": PageDeps(frozenset({"days"}), _component),
     "commitments.html": PageDeps(frozenset({"ledger", "commitments"}), _ledger),
     "commitment.html": PageDeps(frozenset(), _commitment,
-                                own=lambda variables: variables["commitment"].incident is None
-                                and variables["commitment"].next_update_by is None),
+                                own=lambda variables: variables["commitment"].next_update_by is None),
     "history.html": PageDeps(frozenset({"months"}), _history),
     "expect.html": PageDeps(frozenset({"figures"}), _expect),
     "month.html": PageDeps(frozenset(), _month),

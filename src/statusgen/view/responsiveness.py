@@ -18,83 +18,55 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from ..content.model import IncidentStatus, Policy
 from ..timeutil import instant
-from .derive import CommitmentState, CommitmentView, IncidentView, StatusView
-
-#: The figures look back this many days.
-WINDOW_DAYS = 90
+from .types import WINDOW_DAYS, CommitmentState, CommitmentView, IncidentView, Responsiveness
 
 
-@dataclass(frozen=True, slots=True)
-class Responsiveness:
-    """The responsiveness figures over ``[start, end]``."""
+@dataclass(slots=True)
+class _Settled:
+    """A resolved incident's settled promises, and when its last update was published."""
 
-    start: dt.datetime
-    end: dt.datetime
-    #: Incidents that started in the window.
-    incidents: int
-    #: Median time from an incident's start to its first published update; None without incidents.
-    first_update: dt.timedelta | None
-    #: Next-update promises settled in the window, and how many of them were kept.
-    promises: int
-    promises_kept: int
-    commitments_kept: int
-    commitments_late: int
-    commitments_broken: int
-    commitments_withdrawn: int
-
-    @property
-    def days(self) -> int:
-        return WINDOW_DAYS
-
-    @property
-    def promises_share(self) -> float | None:
-        """The share of next-update promises kept (0..1); None when none was settled."""
-        return self.promises_kept / self.promises if self.promises else None
-
-    @property
-    def commitments(self) -> int:
-        return self.commitments_kept + self.commitments_late + self.commitments_broken
-
-    def to_json(self) -> dict[str, Any]:
-        """Return the figures as plain JSON values (times in UTC, durations in seconds)."""
-        share = self.promises_share
-        return {
-            "window_days": WINDOW_DAYS,
-            "from": _utc(self.start),
-            "to": _utc(self.end),
-            "incidents": self.incidents,
-            "first_update_median_seconds": (
-                round(self.first_update.total_seconds()) if self.first_update is not None else None
-            ),
-            "next_update_promises": {
-                "settled": self.promises,
-                "kept": self.promises_kept,
-                "share_kept": round(share, 4) if share is not None else None,
-            },
-            "commitments": {
-                "kept": self.commitments_kept,
-                "late": self.commitments_late,
-                "broken": self.commitments_broken,
-                "withdrawn": self.commitments_withdrawn,
-            },
-        }
+    view: IncidentView
+    latest: int
+    promises: list[tuple[dt.datetime, bool]] | None = None
 
 
-def responsiveness(view: StatusView, *, memo: dict[str, Any] | None = None) -> Responsiveness:
-    """Return the responsiveness figures of ``view`` over the last :data:`WINDOW_DAYS` days.
+class PromiseMemo:
+    """The next-update promises of resolved incidents, which no longer change, kept between derivations.
 
-    :param memo: kept between calls for views of the same site (``statusgen serve``): the
-        promises of each resolved incident, which no longer change, by incident id.
+    :class:`~.derive.Deriver` keeps one for ``statusgen serve``; a single derivation uses a new one.
     """
-    end = view.now
+
+    def __init__(self) -> None:
+        self._known: dict[str, _Settled] = {}
+
+    def get(self, view: IncidentView) -> _Settled:
+        """Return what is known of ``view``'s promises, starting afresh when its view is another object."""
+        known = self._known.get(view.id)
+        if known is None or known.view is not view:
+            known = self._known[view.id] = _Settled(view, instant(max(u.published for u in view.incident.updates)))
+        return known
+
+    def peek(self, view: IncidentView) -> _Settled | None:
+        known = self._known.get(view.id)
+        return known if known is not None and known.view is view else None
+
+
+def responsiveness(now: dt.datetime, policy: Policy, incidents: Sequence[IncidentView],
+                   commitments: Sequence[CommitmentView], memo: PromiseMemo) -> Responsiveness:
+    """Return the responsiveness figures over the :data:`WINDOW_DAYS` days before ``now``.
+
+    :param incidents: every incident's view, newest start first.
+    :param memo: what earlier calls found of resolved incidents (a new one works as well).
+    """
+    end = now
     start = end - dt.timedelta(days=WINDOW_DAYS)
     started = []
-    for incident in view.incidents:  # newest start first
+    for incident in incidents:  # newest start first
         if incident.started_at < start:
             break
         if incident.started_at <= end:
@@ -102,16 +74,15 @@ def responsiveness(view: StatusView, *, memo: dict[str, Any] | None = None) -> R
     firsts = [i.incident.updates[0].published - i.started_at for i in started]
     kept = missed = 0
     start_us = instant(start)
-    for incident in view.incidents:
-        if memo is not None:  # the quick way past resolved incidents that end before the window
-            known = memo.get(incident.id)
-            if known is not None and known[0] is incident and known[1] < start_us:
-                continue
-        for settled_at, was_kept in _settled(incident, view.site.policy, start, end, memo):
+    for incident in incidents:
+        known = memo.peek(incident)  # the quick way past resolved incidents that end before the window
+        if known is not None and known.latest < start_us:
+            continue
+        for settled_at, was_kept in _settled(incident, policy, start, end, memo):
             if start <= settled_at <= end:
                 kept += was_kept
                 missed += not was_kept
-    outcomes = [s for c in view.commitments if (s := _outcome(c, start, end)) is not None]
+    outcomes = [s for c in commitments if (s := _outcome(c, start, end)) is not None]
     median = statistics.median(f.total_seconds() for f in firsts) if firsts else None
     return Responsiveness(
         start=start, end=end, incidents=len(started),
@@ -125,26 +96,21 @@ def responsiveness(view: StatusView, *, memo: dict[str, Any] | None = None) -> R
 
 
 def _settled(view: IncidentView, policy: Policy, start: dt.datetime, now: dt.datetime,
-             memo: dict[str, Any] | None) -> list[tuple[dt.datetime, bool]]:
+             memo: PromiseMemo) -> list[tuple[dt.datetime, bool]]:
     """Return :func:`_promises` of ``view``; skip or reuse the work for a resolved incident."""
     if view.is_open:
         return _promises(view, policy, now)
     # Resolved: each promise was settled by the next update (kept) or by its deadline, which
     # passed before that update (missed). So none settles after the last update published,
     # and once that is in the past the answer no longer depends on ``now``.
-    known = memo.get(view.id) if memo is not None else None
-    if known is None or known[0] is not view:
-        known = [view, instant(max(u.published for u in view.incident.updates)), None]
-        if memo is not None:
-            memo[view.id] = known
-    latest = known[1]
-    if latest < instant(start):
+    known = memo.get(view)
+    if known.latest < instant(start):
         return []
-    if latest > instant(now):
+    if known.latest > instant(now):
         return _promises(view, policy, now)
-    if known[2] is None:
-        known[2] = _promises(view, policy, now)
-    return known[2]
+    if known.promises is None:
+        known.promises = _promises(view, policy, now)
+    return known.promises
 
 
 def _promises(view: IncidentView, policy: Policy, now: dt.datetime) -> list[tuple[dt.datetime, bool]]:
@@ -173,7 +139,3 @@ def _outcome(view: CommitmentView, start: dt.datetime, end: dt.datetime) -> Comm
     else:
         return None
     return view.state if when is not None and start <= when <= end else None
-
-
-def _utc(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
