@@ -53,10 +53,11 @@ def test_canonical_link_on_every_page(make_site: Callable[..., Path], tmp_path: 
 
 def test_two_outputs_on_one_path_are_an_error(make_site: Callable[..., Path], tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    def clash(view: object) -> dict[str, bytes]:
-        return {"feed.xml": b"mine"}
+    class Clash:
+        def render(self, ctx: object) -> dict[str, bytes]:
+            return {"feed.xml": b"mine"}
 
-    monkeypatch.setattr(build_module, "GENERATORS", (*build_module.GENERATORS, clash))
+    monkeypatch.setattr(build_module, "GENERATORS", (*build_module.GENERATORS, Clash))
     with pytest.raises(OutputError, match="two outputs want the same path: feed.xml"):
         build(make_site(), tmp_path / "out", now=NOW)
     assert not (tmp_path / "out").exists()

@@ -14,14 +14,16 @@ from pathlib import Path
 
 from .content.loader import load_site
 from .content.model import Content
-from .outputs.badges import render_badges
-from .outputs.calendar import render_calendar
-from .outputs.feeds import render_feeds
-from .outputs.pages import render_site
-from .outputs.sitemap import render_crawl
-from .outputs.statuspage import render_api
+from .outputs.badges import Badges
+from .outputs.calendar import Calendar
+from .outputs.context import Generator, RenderContext
+from .outputs.feeds import Feeds
+from .outputs.native_api import NativeApi
+from .outputs.pages import render_pages
+from .outputs.sitemap import Sitemap
+from .outputs.statuspage import StatuspageApi
 from .outputs.theme import Theme
-from .outputs.write import OutputError, write_site
+from .outputs.write import refuse_clashes, write_site
 from .view import StatusView, derive
 
 log = logging.getLogger(__name__)
@@ -53,10 +55,8 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-#: Everything besides the pages, each a pure ``StatusView -> {output path: bytes}``.
-GENERATORS: tuple[Callable[[StatusView], dict[str, bytes]], ...] = (
-    render_feeds, render_api, render_calendar, render_badges, render_crawl,
-)
+#: Everything besides the pages: each a class whose instances make ``{output path: bytes}`` from a context.
+GENERATORS: tuple[Callable[[], Generator], ...] = (Feeds, StatuspageApi, NativeApi, Calendar, Badges, Sitemap)
 
 
 def render_all(view: StatusView, theme: Theme, *, jobs: int = 1) -> tuple[dict[str, bytes], dict[str, Path]]:
@@ -64,18 +64,18 @@ def render_all(view: StatusView, theme: Theme, *, jobs: int = 1) -> tuple[dict[s
 
     :raises OutputError: when two outputs want the same path (never a silent overwrite).
     """
-    files = render_site(view, theme, jobs=jobs)
-    for generate in GENERATORS:
-        merge_outputs(files, generate(view), generate.__module__)
+    ctx = RenderContext.of(view)
+    files = render_pages(view, ctx.pages, theme, jobs=jobs)
+    for make in GENERATORS:
+        generator = make()
+        merge_outputs(files, generator.render(ctx), type(generator).__name__)
     assets = dict(theme.assets())
     return files, assets
 
 
 def merge_outputs(files: dict[str, bytes], made: dict[str, bytes], source: str) -> None:
     """Add ``made`` to ``files``; two outputs on one path are an error, never a silent overwrite."""
-    clashes = sorted(made.keys() & files.keys())
-    if clashes:
-        raise OutputError(f"two outputs want the same path: {', '.join(clashes)} (from {source} and an earlier step)")
+    refuse_clashes(made, files, source)
     files.update(made)
 
 

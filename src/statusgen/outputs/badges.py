@@ -18,8 +18,10 @@ from typing import NamedTuple
 
 from markupsafe import escape
 
+from .. import urls
 from ..content.model import ComponentStatus
 from ..view import Indicator, StatusView
+from .context import RenderContext
 
 
 class Colours(NamedTuple):
@@ -76,6 +78,13 @@ def text_width(text: str) -> float:
     return total
 
 
+class Badges:
+    """Makes the badges (keeps nothing between builds: they are quick)."""
+
+    def render(self, ctx: RenderContext) -> dict[str, bytes]:
+        return render_badges(ctx.view)
+
+
 def render_badges(view: StatusView) -> dict[str, bytes]:
     """Return every badge as ``{output path: bytes}``: the site's, then each component's."""
     site = view.site
@@ -91,8 +100,8 @@ def render_badges(view: StatusView) -> dict[str, bytes]:
 def _pair(folder: str, label: str, message: str, colours: Colours, title: str) -> dict[str, bytes]:
     endpoint = {"schemaVersion": 1, "label": label, "message": message, "color": colours.shields}
     return {
-        folder + "badge.svg": svg(label, message, colours, title).encode("utf-8"),
-        folder + "badge.json": (json.dumps(endpoint, ensure_ascii=False) + "\n").encode("utf-8"),
+        urls.badge_svg(folder): svg(label, message, colours, title).encode("utf-8"),
+        urls.badge_json(folder): (json.dumps(endpoint, ensure_ascii=False) + "\n").encode("utf-8"),
     }
 
 

@@ -15,28 +15,31 @@ from urllib.parse import urlsplit
 
 import icalendar
 
-from .. import __version__, timeutil
+from .. import __version__, timeutil, urls
 from ..content.model import MaintenanceStatus
 from ..view import MaintenanceView, StatusView
+from .context import RenderContext
 
-PATH = "maintenance.ics"
+PATH = urls.CALENDAR
 #: How often calendar apps should fetch the file again (RFC 7986 REFRESH-INTERVAL; X-PUBLISHED-TTL).
 REFRESH = dt.timedelta(hours=1)
 
 
-def render_calendar(view: StatusView, *, memo: dict[str, Any] | None = None) -> dict[str, bytes]:
-    """Return ``{"maintenance.ics": bytes}`` with one VEVENT per maintenance, earliest first.
+class Calendar:
+    """Makes ``maintenance.ics`` with one VEVENT per maintenance, earliest first.
 
-    :param memo: kept between calls for views of the same site (``statusgen serve``): the
-        calendar is made again only when the site or a maintenance changed.
+    Remembers the last calendar: it is made again only when the site or a maintenance changed.
     """
-    inputs = (view.site, view.maintenance)
-    if memo is not None and memo.get("inputs") == inputs:
-        return memo["out"]
-    out = _calendar(view)
-    if memo is not None:
-        memo.update(inputs=inputs, out=out)
-    return out
+
+    def __init__(self) -> None:
+        self._made: tuple[tuple[Any, ...], dict[str, bytes]] | None = None
+
+    def render(self, ctx: RenderContext) -> dict[str, bytes]:
+        view = ctx.view
+        inputs = (view.site, view.maintenance)
+        if self._made is None or self._made[0] != inputs:
+            self._made = (inputs, _calendar(view))
+        return self._made[1]
 
 
 def _calendar(view: StatusView) -> dict[str, bytes]:

@@ -21,9 +21,10 @@ from typing import Any
 from feedgen.feed import FeedGenerator
 from markupsafe import Markup
 
-from .. import __version__, timeutil
+from .. import __version__, timeutil, urls
 from ..view import StatusView
-from .posts import Kind, Post, latest, published_posts
+from .context import RenderContext
+from .posts import Post, PostKind, latest
 
 log = logging.getLogger(__name__)
 
@@ -42,43 +43,67 @@ class Feed:
 
     @property
     def rss(self) -> str:
-        return self.folder + "feed.xml"
+        return urls.rss(self.folder)
 
     @property
     def atom(self) -> str:
-        return self.folder + "atom.xml"
+        return urls.atom(self.folder)
 
 
 def feeds_of(view: StatusView) -> list[Feed]:
     """Return every feed the site publishes, in a fixed order (the site's first)."""
     site = view.site
-    feeds = [Feed("", "", site.title, site.description or f"Every update on {site.title}: incidents, "
+    feeds = [Feed(urls.HOME, urls.HOME, site.title, site.description or f"Every update on {site.title}: incidents, "
                   "maintenance and the commitments we made.")]
     for component in view.components.values():
         feeds.append(Feed(component.path, component.path, f"{component.name} · {site.title}",
                           f"Every update on incidents and maintenance affecting {component.name}."))
-    feeds.append(Feed("commitments/", "commitments/", f"Commitments · {site.title}",
+    feeds.append(Feed(urls.COMMITMENTS, urls.COMMITMENTS, f"Commitments · {site.title}",
                       "Every update on the promises we made to customers, until each is delivered."))
     return feeds
 
 
-def render_feeds(view: StatusView, *, memo: dict[str, Any] | None = None) -> dict[str, bytes]:
-    """Return every feed as ``{output path: bytes}``.
+class Feeds:
+    """Makes every feed; remembers each one, made again only when its entries are other posts.
 
-    :param memo: kept between calls for views of the same site (``statusgen serve``): a feed
-        is made again only when its entries are other posts (a :class:`~statusgen.posts.PostIndex`
-        keeps the post objects of unchanged items).
+    (``statusgen serve`` keeps the post objects of unchanged items, see
+    :class:`~statusgen.preview.indexes.PostIndex`.)
     """
-    posts = published_posts(view)
+
+    def __init__(self) -> None:
+        self._made: dict[str, tuple[Any, Sequence[Post], tuple[bytes, bytes]]] = {}
+
+    def render(self, ctx: RenderContext) -> dict[str, bytes]:
+        """Return every feed as ``{output path: bytes}``."""
+        view = ctx.view
+        entries = _entries(view, ctx.posts)
+        contents: dict[str, Markup] = {}  # a post is in several feeds; render it once
+        out: dict[str, bytes] = {}
+        for feed in feeds_of(view):
+            posts_of_feed = entries[feed.folder]
+            inputs = (feed, view.site, None if posts_of_feed else view.now)
+            known = self._made.get(feed.folder)
+            if known is not None and known[0] == inputs and _same_posts(known[1], posts_of_feed):
+                rss, atom = known[2]
+            else:
+                rss, atom = _render(view, feed, posts_of_feed, contents)
+                self._made[feed.folder] = (inputs, posts_of_feed, (rss, atom))
+            out[feed.rss] = rss
+            out[feed.atom] = atom
+        return out
+
+
+def _entries(view: StatusView, posts: Sequence[Post]) -> dict[str, list[Post]]:
+    """Return the entries of every feed by its folder: the newest ``feed_entries`` posts it shows."""
     limit = view.site.feed_entries
-    entries: dict[str, list[Post]] = {"": posts[:limit], "commitments/": []}
+    entries: dict[str, list[Post]] = {urls.HOME: list(posts[:limit]), urls.COMMITMENTS: []}
     by_component: dict[str, list[Post]] = {c.id: [] for c in view.components.values()}
     # Newest first: stop once every feed has its entries.
     wanting = len(by_component) + 1
     for post in posts:
-        if post.kind is Kind.COMMITMENT and len(entries["commitments/"]) < limit:
-            entries["commitments/"].append(post)
-            wanting -= len(entries["commitments/"]) == limit
+        if post.kind is PostKind.COMMITMENT and len(entries[urls.COMMITMENTS]) < limit:
+            entries[urls.COMMITMENTS].append(post)
+            wanting -= len(entries[urls.COMMITMENTS]) == limit
         for component in post.components:
             found = by_component.setdefault(component.id, [])
             if len(found) < limit:
@@ -88,22 +113,7 @@ def render_feeds(view: StatusView, *, memo: dict[str, Any] | None = None) -> dic
             break
     for component in view.components.values():
         entries[component.path] = by_component[component.id]
-
-    contents: dict[str, Markup] = {}  # a post is in several feeds; render it once
-    out: dict[str, bytes] = {}
-    for feed in feeds_of(view):
-        posts_of_feed = entries[feed.folder]
-        inputs = (feed, view.site, None if posts_of_feed else view.now)
-        known = memo.get(feed.folder) if memo is not None else None
-        if known is not None and known[0] == inputs and _same_posts(known[1], posts_of_feed):
-            rss, atom = known[2]
-        else:
-            rss, atom = _render(view, feed, posts_of_feed, contents)
-            if memo is not None:
-                memo[feed.folder] = (inputs, posts_of_feed, (rss, atom))
-        out[feed.rss] = rss
-        out[feed.atom] = atom
-    return out
+    return entries
 
 
 def _same_posts(a: Sequence[Post], b: Sequence[Post]) -> bool:

@@ -1,18 +1,23 @@
-"""(status view, theme) -> every page of the site as ``{relative path: bytes}``. Never writes."""
+"""(status view, theme) -> every page of the site as ``{relative path: bytes}``. Never writes.
+
+:func:`list_pages` says which pages there are; :func:`render_pages` renders them with a
+:class:`Renderer` (a Jinja environment set up for the view), in worker processes on big sites.
+"""
 
 from __future__ import annotations
 
 import logging
 import multiprocessing as mp
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
 
-from .. import __version__
+from .. import __version__, urls
+from ..content.kinds import COMMITMENTS, INCIDENTS, MAINTENANCE_KIND, ItemKind
 from ..errors import StatusgenError
 from ..view import StatusView
 from .theme import Theme, relative_url
@@ -32,7 +37,7 @@ class Page:
 
     @property
     def output(self) -> str:
-        return self.path + "index.html" if self.path == "" or self.path.endswith("/") else self.path
+        return urls.page_file(self.path)
 
 
 @jinja2.pass_context
@@ -48,79 +53,31 @@ def _absolute(ctx: jinja2.runtime.Context, target: str) -> str:
     return ctx["site"].base_url + target
 
 
-def pages(view: StatusView) -> Iterator[tuple[Page, dict[str, Any]]]:
-    """Yield every page with the variables its template needs, in a fixed order."""
-    last = _last  # once: another thread (another preview, in tests) may replace it
-    if last is not None and last[0] is view:  # made by a PageIndex
-        return iter(last[1])
-    return _pages(view, item_page)
+#: A page and the variables its template gets besides the globals (``{"incident": <view>}``).
+PageEntry = tuple[Page, dict[str, Any]]
 
 
-#: The pages that show one item each: per list of the view, the template and its variable.
-ITEM_PAGES: dict[str, tuple[str, str]] = {
-    "incidents": ("incident.html", "incident"),
-    "maintenance": ("maintenance.html", "maintenance"),
-    "commitments": ("commitment.html", "commitment"),
-}
+def item_page(kind: ItemKind, item: Any) -> PageEntry:
+    """Return the page of one incident, maintenance or commitment (``item`` is its view)."""
+    return Page(item.path, item.title, kind.template), {kind.variable: item}
 
 
-def item_page(kind: str, item: Any) -> tuple[Page, dict[str, Any]]:
-    """Return the page of one incident, maintenance or commitment (``kind`` as in :data:`ITEM_PAGES`)."""
-    template, variable = ITEM_PAGES[kind]
-    return Page(item.path, item.title, template), {variable: item}
-
-
-def _pages(view: StatusView, item: Callable[[str, Any], tuple[Page, dict[str, Any]]]
-           ) -> Iterator[tuple[Page, dict[str, Any]]]:
-    yield Page("", view.site.title, "index.html"), {}
-    for incident in view.incidents:
-        yield item("incidents", incident)
-    for maintenance in view.maintenance:
-        yield item("maintenance", maintenance)
-    for component in view.components.values():
-        yield Page(component.path, component.name, "component.html"), {"component": component}
-    yield Page("commitments/", "Commitments", "commitments.html"), {}
-    for commitment in view.commitments:
-        yield item("commitments", commitment)
-    yield Page("history/", "History", "history.html"), {}
-    yield Page("expect/", "What to expect", "expect.html"), {}
-    for month in view.months:
-        title = month.first_day.strftime("%B %Y")
-        yield Page(month.path, title, "month.html"), {"month": month}
-    yield Page("404.html", "Page not found", "404.html", absolute_links=True), {}
-
-
-_last: tuple[StatusView, list[tuple[Page, dict[str, Any]]]] | None = None
-
-
-class PageIndex:
-    """The pages of a site, kept from one view of it to the next (``statusgen serve``).
-
-    An item's page (and its variables) is made again only when the item's view is another
-    object, so a page whose pair is the same object shows the same item. :meth:`update` gives
-    what :func:`pages` yields, and makes :func:`pages` give it too for that view.
-    """
-
-    def __init__(self) -> None:
-        self._items: dict[tuple[str, str], tuple[Any, tuple[Page, dict[str, Any]]]] = {}
-
-    def update(self, view: StatusView) -> list[tuple[Page, dict[str, Any]]]:
-        global _last
-        made: dict[tuple[str, str], tuple[Any, tuple[Page, dict[str, Any]]]] = {}
-        known = self._items
-
-        def item(kind: str, view_of_item: Any) -> tuple[Page, dict[str, Any]]:
-            key = (kind, view_of_item.id)
-            entry = known.get(key)
-            if entry is None or entry[0] is not view_of_item:
-                entry = (view_of_item, item_page(kind, view_of_item))
-            made[key] = entry
-            return entry[1]
-
-        found = list(_pages(view, item))
-        self._items = made
-        _last = (view, found)
-        return found
+def list_pages(view: StatusView) -> list[PageEntry]:
+    """Return every page of the site with the variables its template needs, in a fixed order."""
+    item = item_page
+    found: list[PageEntry] = [(Page(urls.HOME, view.site.title, "index.html"), {})]
+    found += [item(INCIDENTS, incident) for incident in view.incidents]
+    found += [item(MAINTENANCE_KIND, maintenance) for maintenance in view.maintenance]
+    found += [(Page(component.path, component.name, "component.html"), {"component": component})
+              for component in view.components.values()]
+    found.append((Page(urls.COMMITMENTS, "Commitments", "commitments.html"), {}))
+    found += [item(COMMITMENTS, commitment) for commitment in view.commitments]
+    found.append((Page(urls.HISTORY, "History", "history.html"), {}))
+    found.append((Page(urls.EXPECT, "What to expect", "expect.html"), {}))
+    found += [(Page(month.path, month.first_day.strftime("%B %Y"), "month.html"), {"month": month})
+              for month in view.months]
+    found.append((Page(urls.NOT_FOUND, "Page not found", "404.html", absolute_links=True), {}))
+    return found
 
 
 #: Below this many pages, starting worker processes costs more than it saves.
@@ -128,39 +85,40 @@ PARALLEL_MIN_PAGES = 400
 _CHUNK = 250
 
 
-def render_site(view: StatusView, theme: Theme, *, jobs: int = 1) -> dict[str, bytes]:
-    """Render every page of ``view``; return ``{output path: bytes}`` in page order.
+def render_pages(view: StatusView, pages: Sequence[PageEntry], theme: Theme, *, jobs: int = 1) -> dict[str, bytes]:
+    """Render ``pages`` of ``view``; return ``{output path: bytes}`` in page order.
 
     :param jobs: worker processes to render with. Pages are independent, so big sites
         render in parallel (on platforms that can fork); the output is the same bytes.
     """
-    renderer = _Renderer(view, theme)
-    todo = list(pages(view))
+    renderer = Renderer(view, theme)
+    todo = list(pages)
     if jobs <= 1 or len(todo) < PARALLEL_MIN_PAGES or "fork" not in mp.get_all_start_methods():
         return dict(renderer.render(todo))
-    global _WORK
-    _WORK = (renderer, todo)  # inherited by the forked workers: nothing big is pickled to them
-    try:
-        chunks = range(0, len(todo), _CHUNK)
-        with mp.get_context("fork").Pool(jobs) as pool:
-            out: dict[str, bytes] = {}
-            for rendered in pool.imap(_render_chunk, chunks):
-                out.update(rendered)
-            return out
-    finally:
-        _WORK = None
+    # The forked workers inherit the renderer and the pages: nothing big is pickled to them.
+    with mp.get_context("fork").Pool(jobs, initializer=_start_worker, initargs=(renderer, todo)) as pool:
+        out: dict[str, bytes] = {}
+        for rendered in pool.imap(_render_chunk, range(0, len(todo), _CHUNK)):
+            out.update(rendered)
+        return out
 
 
-_WORK: tuple[_Renderer, list[tuple[Page, dict[str, Any]]]] | None = None
+#: In a worker process: the renderer and the pages it was started with.
+_worker: tuple[Renderer, list[PageEntry]] | None = None
+
+
+def _start_worker(renderer: Renderer, todo: list[PageEntry]) -> None:
+    global _worker
+    _worker = (renderer, todo)
 
 
 def _render_chunk(start: int) -> list[tuple[str, bytes]]:
-    assert _WORK is not None
-    renderer, todo = _WORK
+    assert _worker is not None
+    renderer, todo = _worker
     return renderer.render(todo[start:start + _CHUNK])
 
 
-class _Renderer:
+class Renderer:
     """A Jinja environment set up for one view, with its templates compiled once."""
 
     def __init__(self, view: StatusView, theme: Theme) -> None:
@@ -174,6 +132,7 @@ class _Renderer:
             base_path=urlsplit(view.site.base_url).path or "/",
             generator=f"statusgen {__version__}",
             figures=view.responsiveness,
+            urls=urls.Urls,
         )
         self.env = env
         self.templates: dict[str, jinja2.Template] = {}
@@ -182,7 +141,7 @@ class _Renderer:
         """Render the pages of ``view`` from now on: a later view of the same site, templates kept compiled."""
         self.env.globals.update(view=view, now=view.now, figures=view.responsiveness)
 
-    def render(self, todo: list[tuple[Page, dict[str, Any]]]) -> list[tuple[str, bytes]]:
+    def render(self, todo: Sequence[PageEntry]) -> list[tuple[str, bytes]]:
         out = []
         for page, variables in todo:
             try:
@@ -193,10 +152,6 @@ class _Renderer:
             except jinja2.TemplateError as exc:
                 raise ThemeError.from_jinja(exc, page) from exc
         return out
-
-
-#: A renderer kept from one rebuild to the next by ``statusgen serve`` (see :meth:`_Renderer.bind`).
-Renderer = _Renderer
 
 
 class ThemeError(StatusgenError):

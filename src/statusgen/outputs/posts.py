@@ -12,7 +12,6 @@ few of what can be tens of thousands of posts on a big site.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import enum
 from collections.abc import Callable, Iterable, Iterator
@@ -21,16 +20,16 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .. import timeutil
-from ..content.model import CommitmentUpdate, Component, ComponentStatus, Due, IncidentStatus, IncidentUpdate, Site
+from .. import timeutil, urls
+from ..content.model import CommitmentUpdate, Component, ComponentStatus, Due, IncidentStatus, IncidentUpdate
 from ..timeutil import instant
 from ..view import CommitmentView, IncidentView, MaintenanceView, StatusView
 from . import markup
 
-#: How times are written inside post bodies (the site's zone, like the pages).
 
+class PostKind(enum.Enum):
+    """What a post is about."""
 
-class Kind(enum.Enum):
     INCIDENT = "incident"
     POSTMORTEM = "postmortem"
     MAINTENANCE = "maintenance"
@@ -41,7 +40,7 @@ class Kind(enum.Enum):
 class Post:
     """One published update, announcement or postmortem."""
 
-    kind: Kind
+    kind: PostKind
     item_id: str
     #: The item's page, relative to the site root (``incidents/<id>/``).
     path: str
@@ -59,7 +58,7 @@ class Post:
     @property
     def target(self) -> str:
         """Return the site-relative permalink, ``incidents/<id>/#update-<n>``."""
-        return f"{self.path}#{self.anchor}"
+        return urls.anchored(self.path, self.anchor)
 
     def content(self) -> Markup:
         """Return the post as sanitised HTML (links absolute, times in the site's zone)."""
@@ -68,21 +67,13 @@ class Post:
 
 def published_posts(view: StatusView) -> list[Post]:
     """Return every post published by ``view.now``, newest first, in a fixed order."""
-    global _last
-    # Feeds, the API and the sitemap each ask for the same view's posts: make them once.
-    last = _last  # once: another thread (another preview, in tests) may replace it
-    if last is None or last[0] is not view:
-        now = instant(view.now)
-        found = [(key, p) for p in _all_posts(view) if (key := _order(p))[0] <= now]
-        found.sort(key=_first, reverse=True)
-        last = _last = (view, tuple(p for _, p in found))
-    return list(last[1])
+    now = instant(view.now)
+    found = [(key, p) for p in _all_posts(view) if (key := post_order(p))[0] <= now]
+    found.sort(key=_first, reverse=True)
+    return [p for _, p in found]
 
 
-_last: tuple[StatusView, tuple[Post, ...]] | None = None
-
-
-def _order(post: Post) -> tuple[int, str, int]:
+def post_order(post: Post) -> tuple[int, str, int]:
     """Where a post goes among all posts: by when it was published (in whole microseconds), page, position."""
     return instant(post.published), post.path, post.seq
 
@@ -91,100 +82,13 @@ def _first(pair: tuple[Any, Any]) -> Any:
     return pair[0]
 
 
-class PostIndex:
-    """Every post of a site, kept from one view of it to the next (``statusgen serve``).
-
-    An item's posts are made again only when its view, or a view its posts show (a postmortem
-    lists its actions, a commitment names its incident), is another object than before; the
-    others keep their :class:`Post` objects, so what holds the same posts shows the same.
-    :meth:`update` gives the same list as :func:`published_posts`, in a fraction of the time.
-    """
-
-    def __init__(self) -> None:
-        self._site: Site | None = None
-        self._writer: _Writer | None = None
-        #: Per item: what its posts were made from, and the posts.
-        self._items: dict[tuple[str, str], tuple[Any, tuple[Any, ...], tuple[Post, ...]]] = {}
-        #: Every post (published or not) and its place, oldest first.
-        self._keys: list[tuple[int, str, int]] = []
-        self._posts: list[Post] = []
-
-    def update(self, view: StatusView) -> list[Post]:
-        """Return the posts of ``view`` published by its ``now``, newest first (see :func:`published_posts`)."""
-        global _last
-        writer = self._writer
-        if writer is None or view.site != self._site:
-            # Posts are written with the site's names, zone and URL: start again.
-            writer = self._writer = _Writer(view)
-            self._site, self._items, self._keys, self._posts = view.site, {}, [], []
-        items = self._items
-        seen = 0
-        added: list[tuple[tuple[int, str, int], Post]] = []
-        for kind, views, make, links_of in (
-            ("incidents", view.incidents, writer.incident, _actions),
-            ("maintenance", view.maintenance, writer.maintenance, None),
-            ("commitments", view.commitments, writer.commitment, _incident_of),
-        ):
-            for item in views:
-                key = (kind, item.id)
-                known = items.get(key)
-                links = links_of(item) if links_of is not None else ()
-                seen += 1
-                if known is not None and known[0] is item and (known[1] is links or _same(known[1], links)):
-                    continue
-                if known is not None:
-                    self._remove(known[2])
-                posts = tuple(make(item))  # type: ignore[operator]
-                items[key] = (item, links, posts)
-                added.extend((_order(post), post) for post in posts)
-        if len(items) > seen:  # items are gone
-            present = {("incidents", i.id) for i in view.incidents} | {("maintenance", m.id) for m in view.maintenance}
-            present |= {("commitments", c.id) for c in view.commitments}
-            for key in [k for k in items if k not in present]:
-                self._remove(items.pop(key)[2])
-        if len(added) > 64:  # many new posts (the first time): sort them all at once
-            pairs = sorted([*zip(self._keys, self._posts, strict=True), *added], key=_first)
-            self._keys, self._posts = [k for k, _ in pairs], [p for _, p in pairs]
-        else:
-            for order, post in added:
-                at = bisect.bisect_left(self._keys, order)
-                self._keys.insert(at, order)
-                self._posts.insert(at, post)
-        # Everything published by now, newest first.
-        cut = bisect.bisect_right(self._keys, (instant(view.now), "\U0010ffff"))
-        found = self._posts[:cut]
-        found.reverse()
-        _last = (view, tuple(found))
-        return found
-
-    def _remove(self, posts: tuple[Post, ...]) -> None:
-        for post in posts:
-            at = bisect.bisect_left(self._keys, _order(post))
-            del self._keys[at]
-            del self._posts[at]
-
-
-def _actions(item: IncidentView) -> tuple[Any, ...]:
-    """Return the commitments the postmortem post of ``item`` lists."""
-    return tuple(item.actions) if item.actions else ()
-
-
-def _incident_of(item: CommitmentView) -> tuple[Any, ...]:
-    """Return nothing: the incident a commitment's first post names is part of its view (a link)."""
-    return ()
-
-
-def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
-    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
-
-
 def latest(posts: Iterable[Post]) -> dt.datetime | None:
     """Return when the newest of ``posts`` was published, if there is one."""
     return max((p.published for p in posts), default=None)
 
 
 def _all_posts(view: StatusView) -> Iterator[Post]:
-    writer = _Writer(view)
+    writer = PostWriter(view)
     for incident in view.incidents:
         yield from writer.incident(incident)
     for maintenance in view.maintenance:
@@ -193,8 +97,8 @@ def _all_posts(view: StatusView) -> Iterator[Post]:
         yield from writer.commitment(commitment)
 
 
-class _Writer:
-    """Turns the items of one view into posts."""
+class PostWriter:
+    """Turns the items of one view into posts (``statusgen serve`` keeps one while the site is the same)."""
 
     def __init__(self, view: StatusView) -> None:
         self.view = view
@@ -229,11 +133,11 @@ class _Writer:
             title = f"[{update.status.label}] {view.title}"
             if update.corrects:
                 title += f" (correction of update {update.corrects})"
-            yield Post(Kind.INCIDENT, view.id, view.path, f"update-{update.number}", title, update.published,
+            yield Post(PostKind.INCIDENT, view.id, view.path, urls.update(update.number), title, update.published,
                        view.affected, update.number,
                        lambda u=update: self._incident_update(view, u))
         if incident.postmortem:
-            yield Post(Kind.POSTMORTEM, view.id, view.path, "postmortem", f"[Postmortem] {view.title}",
+            yield Post(PostKind.POSTMORTEM, view.id, view.path, urls.POSTMORTEM, f"[Postmortem] {view.title}",
                        incident.postmortem.published_at, view.affected, len(incident.updates) + 1,
                        lambda: self._postmortem(view))
 
@@ -241,7 +145,7 @@ class _Writer:
         parts: list[Markup] = []
         if update.corrects:
             parts.append(Markup("<p><strong>Correction of {}.</strong></p>").format(
-                self.link(f"{view.path}#update-{update.corrects}", f"update {update.corrects}")))
+                self.link(urls.anchored(view.path, urls.update(update.corrects)), f"update {update.corrects}")))
         parts.append(markup.render(update.body))
         components = dict(view.incident.components) if update.number == 1 else {}
         components.update(update.components or {})
@@ -269,11 +173,11 @@ class _Writer:
 
     def maintenance(self, view: MaintenanceView) -> Iterator[Post]:
         m = view.maintenance
-        yield Post(Kind.MAINTENANCE, view.id, view.path, "details", f"[Maintenance scheduled] {view.title}",
+        yield Post(PostKind.MAINTENANCE, view.id, view.path, urls.DETAILS, f"[Maintenance scheduled] {view.title}",
                    m.announced_at, view.affected, 0, lambda: self._announcement(view))
         for update in m.updates:
             title = f"[Maintenance {_words(update.status)}] {view.title}"
-            yield Post(Kind.MAINTENANCE, view.id, view.path, f"update-{update.number}", title, update.at,
+            yield Post(PostKind.MAINTENANCE, view.id, view.path, urls.update(update.number), title, update.at,
                        view.affected, update.number, lambda u=update: markup.render(u.body))
 
     def _announcement(self, view: MaintenanceView) -> Markup:
@@ -287,14 +191,14 @@ class _Writer:
 
     def commitment(self, view: CommitmentView) -> Iterator[Post]:
         c = view.commitment
-        yield Post(Kind.COMMITMENT, view.id, view.path, "promise", f"[Commitment planned] {view.title}",
+        yield Post(PostKind.COMMITMENT, view.id, view.path, urls.PROMISE, f"[Commitment planned] {view.title}",
                    c.made_at, view.components, 0, lambda: self._promise(view))
         due = c.due
         for update in c.updates:
             title = f"[Commitment {_words(update.status)}] {view.title}"
             if update.due is not None:
                 title += f" (new due date: {self.due(update.due)})"
-            yield Post(Kind.COMMITMENT, view.id, view.path, f"update-{update.number}", title, update.at,
+            yield Post(PostKind.COMMITMENT, view.id, view.path, urls.update(update.number), title, update.at,
                        view.components, update.number,
                        lambda u=update, previous=due: self._commitment_update(u, previous))
             due = update.due or due

@@ -9,36 +9,43 @@ made-up date. Search engines find the sitemap through ``robots.txt``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
+from .. import urls
 from ..view import StatusView
-from .pages import pages
-from .posts import Kind, published_posts
+from .context import RenderContext
+from .posts import Post, PostKind
 
-SITEMAP = "sitemap.xml"
-ROBOTS = "robots.txt"
+SITEMAP = urls.SITEMAP
+ROBOTS = urls.ROBOTS
 
 
-def render_crawl(view: StatusView, *, memo: dict[str, Any] | None = None) -> dict[str, bytes]:
-    """Return ``sitemap.xml`` and ``robots.txt``.
+class Sitemap:
+    """Makes ``sitemap.xml`` and ``robots.txt``; remembers each page's line, made again when its date changes."""
 
-    :param memo: kept between calls for views of the same site (``statusgen serve``): the line
-        of each page, made again only when its date changed.
-    """
+    def __init__(self) -> None:
+        self._base = ""
+        self._lines: dict[str, tuple[Any, str]] = {}
+
+    def render(self, ctx: RenderContext) -> dict[str, bytes]:
+        view = ctx.view
+        if view.site.base_url != self._base:
+            self._base, self._lines = view.site.base_url, {}
+        return _render(ctx, self._lines)
+
+
+def _render(ctx: RenderContext, known: dict[str, tuple[Any, str]]) -> dict[str, bytes]:
+    """Return ``sitemap.xml`` and ``robots.txt``, reusing the lines in ``known`` whose date did not change."""
+    view = ctx.view
     base = view.site.base_url
-    lastmod = _last_modified(view)
-    known: dict[str, tuple[Any, str]] = {}
-    if memo is not None:
-        if memo.get("base") != base:
-            memo.clear()
-            memo["base"] = base
-        known = memo.setdefault("lines", {})
+    lastmod = _last_modified(view, ctx.posts)
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for page, _ in pages(view):
+    for page, _ in ctx.pages:
         path = page.path
-        if not (path == "" or path.endswith("/")):
+        if urls.page_file(path) == path:
             continue  # files such as 404.html are not pages to index
         date = lastmod.get(path)
         # The instant and how it is written: equal datetimes may carry other offsets.
@@ -47,17 +54,15 @@ def render_crawl(view: StatusView, *, memo: dict[str, Any] | None = None) -> dic
         if line is None or line[0] != written:
             line = (written, f"<url><loc>{escape(base + path)}</loc>"
                              + (f"<lastmod>{_w3c(date)}</lastmod>" if date is not None else "") + "</url>")
-            if memo is not None:
-                known[path] = line
+            known[path] = line
         lines.append(line[1])
     lines.append("</urlset>")
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {base}{SITEMAP}\n"
     return {SITEMAP: ("\n".join(lines) + "\n").encode("utf-8"), ROBOTS: robots.encode("utf-8")}
 
 
-def _last_modified(view: StatusView) -> dict[str, dt.datetime]:
-    """Return, per page path, when its newest post was published."""
-    posts = published_posts(view)  # newest first: the first post to touch a page dates it
+def _last_modified(view: StatusView, posts: Sequence[Post]) -> dict[str, dt.datetime]:
+    """Return, per page path, when its newest post was published (``posts`` newest first: the first dates it)."""
     newest: dict[str, dt.datetime] = {}
     for post in posts:  # each item's own page
         if post.path not in newest:
@@ -65,16 +70,16 @@ def _last_modified(view: StatusView) -> dict[str, dt.datetime]:
     if posts:  # the home page shows every post
         newest[""] = posts[0].published
     # Component pages and the commitments ledger, from the newest posts back until each has one.
-    wanting = {f"components/{c.id}/" for c in view.site.components} | {"commitments/"}
+    wanting = {urls.component(c.id) for c in view.site.components} | {urls.COMMITMENTS}
     for post in posts:
         for component in post.components:
-            path = f"components/{component.id}/"
+            path = urls.component(component.id)
             if path not in newest:
                 newest[path] = post.published
                 wanting.discard(path)
-        if post.kind is Kind.COMMITMENT and "commitments/" not in newest:
-            newest["commitments/"] = post.published
-            wanting.discard("commitments/")
+        if post.kind is PostKind.COMMITMENT and urls.COMMITMENTS not in newest:
+            newest[urls.COMMITMENTS] = post.published
+            wanting.discard(urls.COMMITMENTS)
         if not wanting:
             break
     return newest

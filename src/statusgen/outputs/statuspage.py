@@ -16,30 +16,25 @@ Statuspage writes them. Every document is built from the view alone: same conten
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable
 from typing import Any
 
+from .. import urls
 from ..content.model import (
     Component,
     ComponentStatus,
-    Due,
     IncidentStatus,
     MaintenanceStatus,
 )
 from ..timeutil import instant
-from ..view import CommitmentView, Group, IncidentView, MaintenanceView, StatusView
-from .posts import published_posts
+from ..view import Group, IncidentView, MaintenanceView, StatusView
+from .context import RenderContext
 
 #: Statuspage's incidents.json and scheduled-maintenances.json list the 50 most recent.
 RECENT = 50
-V2 = "api/v2/"
-NATIVE = "api/statusgen.json"
-#: The version of the layout of api/statusgen.json; raised on incompatible changes.
-NATIVE_FORMAT = 1
 
 Json = dict[str, Any]
 
@@ -59,42 +54,54 @@ def stable_id(kind: str, key: str) -> str:
     return "".join(out)
 
 
-def render_api(view: StatusView, *, memo: dict[str, Any] | None = None) -> dict[str, bytes]:
-    """Return the v2 documents and ``api/statusgen.json`` as ``{output path: bytes}``.
+class StatuspageApi:
+    """Makes the Statuspage v2 documents under ``api/v2/``.
 
-    :param memo: kept between calls for views of the same site (``statusgen serve``): when each
-        item last changed a component's status.
+    Remembers when each item last changed a component's status, and each document with its
+    bytes: writing indented JSON is slow, and a document equal to the last one keeps them.
     """
-    v2 = _V2(view, memo)
-    page = v2.page
-    docs: dict[str, Json] = {
-        "summary.json": v2.summary(),
-        "status.json": {"page": page, "status": v2.status},
-        "components.json": {"page": page, "components": v2.components},
-    }
-    incidents = {"incidents.json": _recent_incidents(view), "incidents/unresolved.json": view.open_incidents}
-    for name, found in incidents.items():
-        docs[name] = {"page": page, "incidents": [v2.incident(i) for i in found]}
-    maintenance = {
-        "scheduled-maintenances.json": _recent_maintenance(view),
-        "scheduled-maintenances/upcoming.json": view.upcoming_maintenance,
-        "scheduled-maintenances/active.json": view.running_maintenance,
-    }
-    for name, windows in maintenance.items():
-        docs[name] = {"page": page, "scheduled_maintenances": [v2.maintenance(m) for m in windows]}
-    docs = {V2 + name: doc for name, doc in docs.items()}
-    docs[NATIVE] = _Native(view, v2).document()
-    if memo is None:
-        return {path: dump(doc) for path, doc in docs.items()}
-    # Writing JSON with indentation is slow; a document equal to the last one keeps its bytes.
-    documents = memo.setdefault("documents", {})
-    out = {}
-    for path, doc in docs.items():
-        known = documents.get(path)
-        if known is None or known[0] != doc:  # keys are always built in the same order
-            known = documents[path] = (doc, dump(doc))
-        out[path] = known[1]
-    return out
+
+    def __init__(self) -> None:
+        self._changes: dict[str, Any] = {}
+        self._documents = Documents()
+
+    def render(self, ctx: RenderContext) -> dict[str, bytes]:
+        view = ctx.view
+        v2 = _V2(ctx, self._changes)
+        page = v2.page
+        docs: dict[str, Json] = {
+            "summary.json": v2.summary(),
+            "status.json": {"page": page, "status": v2.status},
+            "components.json": {"page": page, "components": v2.components},
+        }
+        incidents = {"incidents.json": recent_incidents(view), "incidents/unresolved.json": view.open_incidents}
+        for name, found in incidents.items():
+            docs[name] = {"page": page, "incidents": [v2.incident(i) for i in found]}
+        maintenance = {
+            "scheduled-maintenances.json": recent_maintenance(view),
+            "scheduled-maintenances/upcoming.json": view.upcoming_maintenance,
+            "scheduled-maintenances/active.json": view.running_maintenance,
+        }
+        for name, windows in maintenance.items():
+            docs[name] = {"page": page, "scheduled_maintenances": [v2.maintenance(m) for m in windows]}
+        return self._documents.dump({urls.api_v2(name): doc for name, doc in docs.items()})
+
+
+class Documents:
+    """JSON documents as bytes, each kept with the document it was written from."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, tuple[Json, bytes]] = {}
+
+    def dump(self, docs: dict[str, Json]) -> dict[str, bytes]:
+        """Return every document as bytes, reusing those of documents equal to the last ones."""
+        out = {}
+        for path, doc in docs.items():
+            known = self._known.get(path)
+            if known is None or known[0] != doc:  # keys are always built in the same order
+                known = self._known[path] = (doc, dump(doc))
+            out[path] = known[1]
+        return out
 
 
 def dump(doc: Json) -> bytes:
@@ -102,19 +109,44 @@ def dump(doc: Json) -> bytes:
     return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _recent_incidents(view: StatusView) -> list[IncidentView]:
+def recent_incidents(view: StatusView) -> list[IncidentView]:
     """The 50 most recent incidents, and every unresolved one even if older."""
     recent = view.incidents[:RECENT]
     return recent + [i for i in view.open_incidents if i not in recent]
 
 
-def _recent_maintenance(view: StatusView) -> list[MaintenanceView]:
+def recent_maintenance(view: StatusView) -> list[MaintenanceView]:
     recent = view.maintenance[:RECENT]
     extra = [m for m in view.running_maintenance + view.upcoming_maintenance if m not in recent]
     return sorted(recent + extra, key=lambda m: (m.maintenance.starts_at, m.id), reverse=True)
 
 
-def _epoch(view: StatusView) -> dt.datetime:
+def api_time(value: dt.datetime | None, tz: dt.tzinfo) -> str | None:
+    """Return a time as Statuspage writes it: ISO 8601 in the site's zone, with milliseconds."""
+    if value is None:
+        return None
+    text = value.astimezone(tz).isoformat(timespec="milliseconds")
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def page_object(ctx: RenderContext) -> Json:
+    """Return the ``page`` object every document starts with; updated when the newest post was published."""
+    site = ctx.view.site
+    newest = ctx.posts[0].published if ctx.posts else epoch(ctx.view)
+    return {
+        "id": stable_id("page", site.base_url),
+        "name": site.title,
+        "url": site.base_url.rstrip("/"),
+        "time_zone": site.timezone.key,
+        "updated_at": api_time(newest, site.timezone),
+    }
+
+
+def status_object(view: StatusView) -> Json:
+    return {"indicator": view.indicator.key, "description": view.indicator.description}
+
+
+def epoch(view: StatusView) -> dt.datetime:
     """Return the earliest time the content mentions: when the page, as far as we know, began."""
     times = [view.incidents[-1].started_at] if view.incidents else []  # the list is newest first
     times += [m.maintenance.announced_at for m in view.maintenance]
@@ -125,34 +157,23 @@ def _epoch(view: StatusView) -> dt.datetime:
 class _V2:
     """Builds Statuspage v2 objects for one view; shared parts are built once."""
 
-    def __init__(self, view: StatusView, memo: dict[str, Any] | None = None) -> None:
-        self.view = view
+    def __init__(self, ctx: RenderContext, changes: dict[str, Any]) -> None:
+        view = self.view = ctx.view
         self.tz = view.site.timezone
-        site = view.site
-        self.epoch = _epoch(view)
-        self.page_id = stable_id("page", site.base_url)
-        posts = published_posts(view)  # newest first
-        self.page: Json = {
-            "id": self.page_id,
-            "name": site.title,
-            "url": site.base_url.rstrip("/"),
-            "time_zone": site.timezone.key,
-            "updated_at": self.time(posts[0].published if posts else self.epoch),
-        }
-        self.status: Json = {"indicator": view.indicator.key, "description": view.indicator.description}
-        self.changed = self._status_changes(memo.setdefault("changes", {}) if memo is not None else None)
+        self.epoch = epoch(view)
+        self.page = page_object(ctx)
+        self.page_id = self.page["id"]
+        self.status = status_object(view)
+        self.changed = self._status_changes(changes)
         self.component_by_id: dict[str, Json] = {}
         self.components = self._components()
 
     def time(self, value: dt.datetime | None) -> str | None:
-        if value is None:
-            return None
-        text = value.astimezone(self.tz).isoformat(timespec="milliseconds")
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return api_time(value, self.tz)
 
     # -- components ---------------------------------------------------------------------------
 
-    def _status_changes(self, memo: dict[str, Any] | None) -> dict[str, dt.datetime]:
+    def _status_changes(self, memo: dict[str, Any]) -> dict[str, dt.datetime]:
         """Return, per component, the last time its status changed by ``now`` (after the epoch)."""
         now = self.view.now
         latest: dict[str, tuple[int, dt.datetime]] = {}
@@ -162,7 +183,7 @@ class _V2:
             for component, found in _changes_of(item, now, memo).items():
                 if component not in latest or found[0] > latest[component][0]:
                     latest[component] = found
-        if memo is not None and len(memo) > len(self.view.incidents) + len(self.view.maintenance) + 64:
+        if len(memo) > len(self.view.incidents) + len(self.view.maintenance) + 64:
             current = {i.path for i in (*self.view.incidents, *self.view.maintenance)}
             for gone in [key for key in memo if key not in current]:
                 del memo[gone]
@@ -360,11 +381,11 @@ class _V2:
         }
 
 
-def _changes_of(item: IncidentView | MaintenanceView, now: dt.datetime, memo: dict[str, Any] | None
+def _changes_of(item: IncidentView | MaintenanceView, now: dt.datetime, memo: dict[str, Any]
                 ) -> dict[str, tuple[int, dt.datetime]]:
     """Return, per component, the last time ``item`` changed its status by ``now`` (in microseconds, and as is)."""
     key = item.path
-    known = memo.get(key) if memo is not None else None
+    known = memo.get(key)
     # Kept while the item is the same, for the same now, or for later ones once all its changes are past.
     if known is not None and known[0] is item and (known[1] == now or (known[2] and now >= known[1])):
         return known[3]
@@ -380,161 +401,9 @@ def _changes_of(item: IncidentView | MaintenanceView, now: dt.datetime, memo: di
             if seg.component not in found or at > found[seg.component][0]:
                 found[seg.component] = (at, moment)
         past = past and seg.end < now
-    if memo is not None:
-        memo[key] = (item, now, past, found)
+    memo[key] = (item, now, past, found)
     return found
 
 
 def _parse(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
-
-
-class _Native:
-    """Builds api/statusgen.json: what the Statuspage shape has no room for."""
-
-    def __init__(self, view: StatusView, v2: _V2) -> None:
-        self.view = view
-        self.v2 = v2
-        self.base = view.site.base_url
-        self.time = v2.time
-
-    def document(self) -> Json:
-        view = self.view
-        policy = view.site.policy
-        return {
-            "format": NATIVE_FORMAT,
-            "page": self.v2.page,
-            "generated_at": self.time(view.now),
-            "status": self.v2.status,
-            "policy": {
-                "update_every_seconds": {i.value: _seconds(d) for i, d in policy.update_every.items()},
-                "maintenance_notice_seconds": _seconds(policy.maintenance_notice),
-                "postmortem_within_seconds": _seconds(policy.postmortem_within),
-                "refresh_seconds": _seconds(policy.refresh),
-                "backfill_tolerance_seconds": _seconds(policy.backfill_tolerance),
-            },
-            "responsiveness": view.responsiveness.to_json() if view.responsiveness else None,
-            "components": [
-                {
-                    "id": c.id,
-                    "name": c.name,
-                    "group": c.component.group,
-                    "status": c.status.value,
-                    "uptime_90_days": round(c.uptime, 6),
-                    "url": self.base + c.path,
-                    "feeds": {"rss": f"{self.base}{c.path}feed.xml", "atom": f"{self.base}{c.path}atom.xml"},
-                    "badge": self.base + c.path + "badge.svg",
-                }
-                for c in view.components.values()
-            ],
-            "incidents": [self.incident(i) for i in _recent_incidents(view)],
-            "maintenance": [self.maintenance(m) for m in _recent_maintenance(view)],
-            "commitments": {
-                "ledger": dataclasses.asdict(view.ledger),
-                "items": [self.commitment(c) for c in view.commitments],
-            },
-        }
-
-    def incident(self, view: IncidentView) -> Json:
-        incident = view.incident
-        postmortem = incident.postmortem
-        return {
-            "id": view.id,
-            "statuspage_id": stable_id("incident", view.id),
-            "title": view.title,
-            "url": self.base + view.path,
-            "impact": view.impact.value,
-            "status": view.status.value,
-            "open": view.is_open,
-            "started_at": self.time(view.started_at),
-            "resolved_at": self.time(view.resolved_at),
-            "next_update_by": self.time(view.next_update_by),
-            "next_update_promised": view.next_update_promised if view.is_open else None,
-            "next_update_overdue": view.overdue,
-            "workaround": incident.workaround or None,
-            "postmortem": {
-                "published_at": self.time(postmortem.published_at),
-                "url": self.base + view.path + "#postmortem",
-                "actions": [c.id for c in view.actions],
-            } if postmortem else None,
-            "postmortem_due_by": self.time(view.postmortem_due) if not postmortem else None,
-            "postmortem_overdue": view.postmortem_overdue,
-            "updates": [
-                {
-                    "number": u.number,
-                    "url": self.base + view.path + f"#update-{u.number}",
-                    "at": self.time(u.at),
-                    "posted_at": self.time(u.posted_at),
-                    "status": u.status.value,
-                    "corrects": u.corrects,
-                    "components": {k: v.value for k, v in u.components.items()} if u.components else None,
-                    "next_update_by": self.time(u.next_update_by),
-                    "body": u.body,
-                }
-                for u in incident.updates
-            ],
-        }
-
-    def maintenance(self, view: MaintenanceView) -> Json:
-        m = view.maintenance
-        return {
-            "id": view.id,
-            "statuspage_id": stable_id("maintenance", view.id),
-            "title": view.title,
-            "url": self.base + view.path,
-            "status": view.status.value,
-            "announced_at": self.time(m.announced_at),
-            "starts_at": self.time(m.starts_at),
-            "ends_at": self.time(m.ends_at),
-            "notice_seconds": _seconds(view.notice),
-            "started_at": self.time(view.started_at),
-            "ended_at": self.time(view.ended_at),
-            "components": {k: v.value for k, v in m.components.items()},
-            "body": m.body,
-            "updates": [
-                {"number": u.number, "url": f"{self.base}{view.path}#update-{u.number}",
-                 "at": self.time(u.at), "status": u.status.value, "body": u.body}
-                for u in m.updates
-            ],
-        }
-
-    def commitment(self, view: CommitmentView) -> Json:
-        c = view.commitment
-        next_by = view.next_update_by
-        return {
-            "id": view.id,
-            "title": view.title,
-            "url": self.base + view.path,
-            "state": view.state.value,
-            "status": view.status.value,
-            "made_at": self.time(c.made_at),
-            "original_due": self.due(view.original_due),
-            "current_due": self.due(view.current_due),
-            "due_changes": [
-                {"update": ch.update.number, "at": self.time(ch.update.at), "from": self.due(ch.old),
-                 "to": self.due(ch.new), "announced_in_time": ch.in_time}
-                for ch in view.changes
-            ],
-            "finished_at": self.time(view.finished_at),
-            "broken_at": self.time(view.broken_at),
-            "next_update_by": self.time(next_by),
-            "next_update_overdue": bool(next_by and self.view.now > next_by),
-            "incident": view.incident.id if view.incident else None,
-            "components": [x.id for x in view.components],
-            "body": c.body,
-            "updates": [
-                {"number": u.number, "url": f"{self.base}{view.path}#update-{u.number}",
-                 "at": self.time(u.at), "status": u.status.value, "due": self.due(u.due) if u.due else None,
-                 "next_update_by": self.time(u.next_update_by), "body": u.body or None}
-                for u in c.updates
-            ],
-        }
-
-    def due(self, value: Due) -> Json:
-        """A due date as written (a date or a time) and the instant it passes."""
-        written = value.value.isoformat() if value.is_date else self.time(value.deadline)
-        return {"value": written, "deadline": self.time(value.deadline)}
-
-
-def _seconds(value: dt.timedelta) -> int:
-    return int(value.total_seconds())

@@ -25,6 +25,7 @@ from .. import timeutil
 from ..content.model import Due
 from ..errors import display_path
 from ..resources import default_theme_dir
+from ..view import ItemLink
 from . import markup
 from .i18n import CatalogError, Messages, fill
 
@@ -214,11 +215,11 @@ def label(messages: Messages, value: enum.Enum) -> str:
     return messages.text(f"label.{kind}.{key}")
 
 
-def source_titles(view: Any) -> dict[str, str]:
-    """Return the title of every incident and maintenance by ``Day.sources`` name (``incidents/<id>``)."""
-    titles = {f"incidents/{i.id}": i.title for i in view.incidents}
-    titles.update((f"maintenance/{m.id}", m.title) for m in view.maintenance)
-    return titles
+def source_titles(view: Any) -> dict[str, ItemLink]:
+    """Return a link to every incident and maintenance by its ``Day.sources`` name (``incidents/<id>``)."""
+    links = {f"incidents/{i.id}": ItemLink(i.id, i.title, i.path) for i in view.incidents}
+    links.update((f"maintenance/{m.id}", ItemLink(m.id, m.title, m.path)) for m in view.maintenance)
+    return links
 
 
 def _gettext(messages: Messages) -> Callable[..., Markup]:

@@ -10,7 +10,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Container, Iterable, Mapping
 from pathlib import Path
 
 from .. import fsutil
@@ -38,6 +38,18 @@ def check_path(root: Path, rel: str) -> Path:
     return path
 
 
+def refuse_clashes(new: Iterable[str], taken: Container[str], source: str = "") -> None:
+    """Refuse outputs that want a path already taken: two outputs on one path are an error, never an overwrite.
+
+    :param source: what made ``new``, for the message.
+    :raises OutputError: naming every such path.
+    """
+    clashes = sorted(path for path in new if path in taken)
+    if clashes:
+        made_by = f" (from {source} and an earlier step)" if source else ""
+        raise OutputError(f"two outputs want the same path: {', '.join(clashes)}{made_by}")
+
+
 def _check_replaceable(out: Path, site_dir: Path | None) -> None:
     """Refuse to replace a folder that is not ours: a typo in ``-o`` must not delete someone's files."""
     if out.exists() and not out.is_dir():
@@ -63,9 +75,7 @@ def write_site(
     is an error, not a silent overwrite.
     """
     _check_replaceable(out, site_dir)
-    collisions = sorted(set(files) & set(assets))
-    if collisions:
-        raise OutputError(f"two outputs want the same path: {', '.join(collisions)}")
+    refuse_clashes(assets, files)
     with fsutil.staging_folder(out, ".tmp") as tmp:
         try:
             fsutil.write_files(tmp, files)

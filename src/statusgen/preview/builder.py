@@ -12,7 +12,8 @@ A :class:`SiteBuilder` keeps what each step found last time and reuses what is s
   changed, or what every page shows did: the site, the theme, the overall status, and
   ``now`` when it is fixed.
 - **generated files** (feeds, API, calendar, badges, sitemap) are made from the new view each
-  time, from the posts of a :class:`~statusgen.posts.PostIndex`; each generator keeps a memo
+  time, from the posts of a :class:`~statusgen.preview.indexes.PostIndex`; the builder keeps each
+  generator, and each keeps what it made
   (a feed, the calendar, each sitemap line is made again only when what it lists changed).
 
 A build publishes twice: first the own pages of the items that changed, so the page being
@@ -33,7 +34,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-import inspect
 import logging
 import os
 import time
@@ -42,15 +42,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..build import GENERATORS, merge_outputs
+from ..build import GENERATORS
+from ..content.kinds import KINDS
 from ..content.loader import SiteCache, read_site
 from ..content.model import Content, Site
 from ..errors import ContentError, Problem, Severity
-from ..outputs.pages import ITEM_PAGES, Page, PageIndex, Renderer, render_site
-from ..outputs.posts import PostIndex
+from ..outputs.context import RenderContext
+from ..outputs.pages import Page, PageEntry, Renderer, render_pages
 from ..outputs.theme import Theme
-from ..outputs.write import OutputError
+from ..outputs.write import refuse_clashes
 from ..view import Deriver, StatusView
+from .indexes import PageIndex, PostIndex
 from .page_inputs import Inputs, PageDeps, always, check_theme, site_wide
 
 log = logging.getLogger(__name__)
@@ -117,7 +119,7 @@ class _Record:
     inputs: Inputs
 
 
-Entry = tuple[Page, dict[str, Any]]
+Entry = PageEntry
 #: Pages are rendered in chunks of this many, and a build can be interrupted between chunks.
 CHUNK = 100
 
@@ -148,7 +150,7 @@ class SiteBuilder:
         self._views = Deriver()
         self._posts = PostIndex()
         self._pages = PageIndex()
-        self._generator_memos: dict[Any, dict[str, Any]] = {}
+        self._generators = [make() for make in GENERATORS]
         self._snapshot: Snapshot | None = None
         self._generated: dict[str, bytes] = {}
         self._generated_outputs: set[str] = set()
@@ -227,7 +229,7 @@ class SiteBuilder:
         outputs = {entry[0].output: entry for entry in every_page}  # the very entries: records compare them
         removed = [output for output in self._records if output not in outputs]
         rendered: dict[str, bytes] = {}
-        step = _Step(self, content, view, publish)
+        progress = _Progress(content, view, publish)
 
         # 1. The own pages of the items that changed, served before anything else.
         with _timed(timings, "first"):
@@ -238,7 +240,7 @@ class SiteBuilder:
                 first = []
             rendered.update(self._render(renderer, view, first, key))
             if first or removed:
-                step.publish(rendered, removed, final=False)
+                self._publish(progress, rendered, removed, final=False)
         # 2. Every other page whose inputs changed, then the generated files.
         complete = True
         with _timed(timings, "render"):
@@ -246,7 +248,7 @@ class SiteBuilder:
                     if output not in rendered and self._stale(output, entry, view, key, full)]
             if initial and self.jobs > 1:
                 # The first build may use worker processes (no thread runs yet): the same bytes.
-                rendered.update(render_site(view, theme, jobs=self.jobs))
+                rendered.update(render_pages(view, every_page, theme, jobs=self.jobs))
                 self._record(view, todo, key)
             else:
                 for start in range(0, len(todo), CHUNK):
@@ -256,11 +258,12 @@ class SiteBuilder:
                     rendered.update(self._render(renderer, view, todo[start:start + CHUNK], key))
         if complete:
             with _timed(timings, "generate"):
-                self._generated = self._generate(view)
+                self._generated = self._generate(RenderContext(view, every_page, self._posts.update(view)))
                 assets = self._assets(theme)
         else:
             assets = self._snapshot.assets if self._snapshot else {}
-        changed, gone = step.publish(rendered, removed, final=complete, generated=self._generated, assets=assets)
+        changed, gone = self._publish(progress, rendered, removed, final=complete, generated=self._generated,
+                                      assets=assets)
         assert self._snapshot is not None
         if initial:
             # As `build` does: keep the millions of long-lived objects out of later collections,
@@ -322,23 +325,20 @@ class SiteBuilder:
         return out
 
     def _record(self, view: StatusView, entries: list[Entry], key: tuple[Any, ...]) -> None:
-        """Note what each page was rendered from; it counts once the page is published (see _Step)."""
+        """Note what each page was rendered from; it counts once the page is published (see _publish)."""
         for entry in entries:
             page, variables = entry
             self._unpublished[page.output] = _Record(entry, key, self._deps(page.template).inputs(view, variables))
 
     # -- everything else -----------------------------------------------------------------------
 
-    def _generate(self, view: StatusView) -> dict[str, bytes]:
-        """Return what the generators (feeds, API, calendar, badges, sitemap) make of ``view``."""
-        self._posts.update(view)  # the generators' published_posts(view) comes from the index
+    def _generate(self, ctx: RenderContext) -> dict[str, bytes]:
+        """Return what the generators (feeds, API, calendar, badges, sitemap) make of ``ctx``."""
         out: dict[str, bytes] = {}
-        for generate in GENERATORS:
-            if _takes_memo(generate):
-                made = generate(view, memo=self._generator_memos.setdefault(generate, {}))  # type: ignore[call-arg]
-            else:
-                made = generate(view)
-            merge_outputs(out, made, generate.__module__)
+        for generator in self._generators:
+            made = generator.render(ctx)
+            refuse_clashes(made, out, type(generator).__name__)
+            out.update(made)
         return out
 
     def _assets(self, theme: Theme) -> dict[str, bytes]:
@@ -354,59 +354,55 @@ class SiteBuilder:
         """Return the output paths of the static files: pages may link them (custom.css), a new set is a new theme."""
         return tuple(sorted(path for path, _ in theme.assets()))
 
+    # -- publishing ----------------------------------------------------------------------------
 
-class _Step:
-    """Makes the pages rendered so far visible as a new snapshot, and says what changed."""
-
-    def __init__(self, builder: SiteBuilder, content: Content, view: StatusView,
-                 publish: Callable[[Published], None] | None) -> None:
-        self.builder = builder
-        self.content = content
-        self.view = view
-        self.callback = publish
-        self.changed: set[str] = set()
-        self.removed: set[str] = set()
-
-    def publish(self, pages: dict[str, bytes], removed: list[str], *, final: bool,
-                generated: dict[str, bytes] | None = None, assets: dict[str, bytes] | None = None
-                ) -> tuple[set[str], set[str]]:
-        builder = self.builder
-        previous = builder._snapshot
+    def _publish(self, progress: _Progress, pages: dict[str, bytes], removed: list[str], *, final: bool,
+                 generated: dict[str, bytes] | None = None, assets: dict[str, bytes] | None = None
+                 ) -> tuple[set[str], set[str]]:
+        """Make the pages rendered so far visible as a new snapshot; return what changed over the build so far."""
+        previous = self._snapshot
         files = dict(previous.files) if previous else {}
         old_assets = previous.assets if previous else {}
         for output in removed:
             files.pop(output, None)
-            builder._records.pop(output, None)
+            self._records.pop(output, None)
         changed = {output for output, data in pages.items() if files.get(output) is not data
                    and files.get(output) != data}
         files.update(pages)
         gone = set(removed)
         if generated is not None:
-            for output in [o for o in files if o in builder._generated_outputs and o not in generated]:
+            for output in [o for o in files if o in self._generated_outputs and o not in generated]:
                 del files[output]
                 gone.add(output)
             changed |= {o for o, data in generated.items() if files.get(o) != data}
-            clashes = sorted(o for o in generated if o in pages or (o in files and o not in builder._generated_outputs))
-            if clashes:
-                raise OutputError(f"two outputs want the same path: {', '.join(clashes)}")
+            refuse_clashes(generated, {o for o in files if o in pages or o not in self._generated_outputs})
             files.update(generated)
-            builder._generated_outputs = set(generated)
+            self._generated_outputs = set(generated)
         if assets is None:
             assets = old_assets
         elif assets is not old_assets:
             changed |= {o for o, data in assets.items() if old_assets.get(o) != data}
             gone |= set(old_assets) - set(assets)
-        clashes = sorted(assets.keys() & files.keys())
-        if clashes:
-            raise OutputError(f"two outputs want the same path: {', '.join(clashes)}")
-        builder._snapshot = Snapshot(files, assets, self.content, self.view)
-        builder._records.update(builder._unpublished)
-        builder._unpublished = {}
-        self.changed |= changed
-        self.removed |= gone
-        if self.callback is not None:
-            self.callback(Published(builder._snapshot, changed, gone, final))
-        return self.changed, self.removed
+        refuse_clashes(assets, files)
+        self._snapshot = Snapshot(files, assets, progress.content, progress.view)
+        self._records.update(self._unpublished)
+        self._unpublished = {}
+        progress.changed |= changed
+        progress.removed |= gone
+        if progress.callback is not None:
+            progress.callback(Published(self._snapshot, changed, gone, final))
+        return progress.changed, progress.removed
+
+
+@dataclass(slots=True)
+class _Progress:
+    """One build as it goes: what it publishes, and what has changed so far."""
+
+    content: Content
+    view: StatusView
+    callback: Callable[[Published], None] | None
+    changed: set[str] = field(default_factory=set)
+    removed: set[str] = field(default_factory=set)
 
 
 def _changed_entry(record: _Record | None, entry: Entry) -> bool:
@@ -425,14 +421,10 @@ def _item_of(entry: Entry) -> Any:
 
 
 #: The templates of item pages (one incident, maintenance or commitment each).
-_ITEM_TEMPLATES = frozenset(template for template, _ in ITEM_PAGES.values())
+_ITEM_TEMPLATES = frozenset(kind.template for kind in KINDS)
 #: Page templates that exist even when a site has no page of them yet.
 _PAGE_TEMPLATES = ("index.html", "incident.html", "maintenance.html", "component.html", "commitments.html",
                    "commitment.html", "history.html", "expect.html", "month.html", "404.html")
-
-
-def _takes_memo(function: Callable[..., Any]) -> bool:
-    return "memo" in inspect.signature(function).parameters
 
 
 def _fingerprint(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
