@@ -20,8 +20,6 @@ import datetime as dt
 import difflib
 import json
 import logging
-import os
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,8 +30,9 @@ import yaml
 from .. import timeutil
 from ..content.kinds import BY_FOLDER, FOLDERS
 from ..content.yamlfile import compose
-from ..errors import Problem, Severity, StatusgenError, display_path
+from ..errors import Problem, Severity, display_path
 from .clock import local
+from .git import Git, open_repo
 
 log = logging.getLogger(__name__)
 
@@ -51,72 +50,6 @@ _CORRECTION_HINT = {
     "maintenance": "restore update {n} as it was and add a new update that corrects it",
     "commitments": "restore update {n} as it was and add a new update that corrects it",
 }
-
-
-class HistoryError(StatusgenError):
-    """``--since`` cannot be compared: no git, not a repository, or an unknown revision."""
-
-    exit_code = 2
-
-
-# -- git ----------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Git:
-    """Read-only git commands in one repository."""
-
-    top: Path
-
-    def run(self, *args: str, stdin: bytes | None = None) -> bytes:
-        env = {**os.environ, "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
-        try:
-            done = subprocess.run(["git", "-c", "core.quotepath=off", *args], cwd=self.top, input=stdin,
-                                  capture_output=True, env=env, check=False)
-        except FileNotFoundError:
-            raise HistoryError("--since needs git, and git is not installed") from None
-        if done.returncode:
-            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise HistoryError(f"git {args[0]} failed: {message[-1] if message else done.returncode}")
-        return done.stdout
-
-    def blobs(self, specs: list[str]) -> list[bytes | None]:
-        """Return the contents of ``REV:path`` for each spec (None when it does not exist), in one process."""
-        if not specs:
-            return []
-        out = self.run("cat-file", "--batch", stdin="".join(f"{s}\n" for s in specs).encode())
-        result: list[bytes | None] = []
-        pos = 0
-        for _ in specs:
-            end = out.index(b"\n", pos)
-            header = out[pos:end].split()
-            pos = end + 1
-            if len(header) < 3 or header[1] != b"blob":
-                result.append(None)
-                continue
-            size = int(header[2])
-            result.append(out[pos:pos + size])
-            pos += size + 1
-        return result
-
-
-def _open_repo(site_dir: Path, since: str) -> tuple[_Git, str, str]:
-    """Return the repository, the site's path prefix in it and the commit ``since`` names."""
-    try:
-        done = subprocess.run(["git", "rev-parse", "--show-toplevel", "--show-prefix"], cwd=site_dir,
-                              capture_output=True, text=True, check=False)
-    except FileNotFoundError:
-        raise HistoryError("--since needs git, and git is not installed") from None
-    if done.returncode:
-        raise HistoryError(f"--since needs a git repository, and {display_path(site_dir)} is not in one")
-    top, prefix = (done.stdout.splitlines() + ["", ""])[:2]
-    git = _Git(Path(top))
-    try:
-        commit = git.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{since}^{{commit}}")
-    except HistoryError:
-        raise HistoryError(f"--since {since}: git knows no such revision here (in CI, fetch the history: "
-                           "actions/checkout with fetch-depth: 0)") from None
-    return git, prefix, commit.decode().strip()
 
 
 # -- the content files as data ------------------------------------------------------------------
@@ -223,7 +156,7 @@ def compare_updates(old: list[Any], new: list[Any]) -> _Changes:
 
 @dataclass
 class _Context:
-    git: _Git
+    git: Git
     since: str
     commit: str
     prefix: str
@@ -415,7 +348,7 @@ def compare_history(site_dir: Path, since: str, *, now: dt.datetime, tz: dt.tzin
     :param tolerance: how much later than the time it claims an update may be committed.
     :raises HistoryError: when git, the repository or the revision is missing.
     """
-    git, prefix, commit = _open_repo(site_dir, since)
+    git, prefix, commit = open_repo(site_dir, since)
     ctx = _Context(git, since, commit, prefix, display_path(site_dir), now, tz, tolerance)
     specs = [f"{prefix}{kind}/" for kind in FOLDERS]
     status = git.run("diff", "--no-renames", "--no-ext-diff", "--name-status", "-z", commit, "--",

@@ -23,8 +23,9 @@ import click
 from watchdog.observers.api import BaseObserver
 
 from ..errors import ContentError, Problem, StatusgenError, display_path
-from .builder import Published, Rebuild, SiteBuilder
+from .builder import SiteBuilder
 from .server import LiveSite, PreviewServer
+from .snapshot import Published, Rebuild
 from .watch import Watcher
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ class Preview:
         self._follow_theme()
         self.watcher.start()
         # Anything saved during the first build: look at every file once more.
-        self.builder._files.check_all()
+        self.builder.check_all_files()
         self._start_thread("statusgen-build", self._build_loop)
         self._start_thread("statusgen-http", lambda: self.server.serve_forever(poll_interval=0.1))
 

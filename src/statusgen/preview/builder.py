@@ -46,7 +46,7 @@ from ..build import GENERATORS
 from ..content.kinds import KINDS
 from ..content.loader import SiteCache, read_site
 from ..content.model import Content, Site
-from ..errors import ContentError, Problem, Severity
+from ..errors import ContentError, Severity
 from ..outputs.context import RenderContext
 from ..outputs.pages import Page, PageEntry, Renderer, render_pages
 from ..outputs.theme import Theme
@@ -54,60 +54,9 @@ from ..outputs.write import refuse_clashes
 from ..view import Deriver, StatusView
 from .indexes import PageIndex, PostIndex
 from .page_inputs import Inputs, PageDeps, always, check_theme, site_wide
+from .snapshot import Published, Rebuild, Snapshot
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(slots=True)
-class Snapshot:
-    """A complete site in memory: what ``statusgen serve`` serves until the next one."""
-
-    #: Rendered pages and generated files, by output path.
-    files: dict[str, bytes]
-    #: Static files of the theme (and the logo), by output path.
-    assets: dict[str, bytes]
-    content: Content
-    view: StatusView
-
-
-@dataclass(slots=True)
-class Published:
-    """One step of a build made visible: the site as it is now, and what differs from before."""
-
-    snapshot: Snapshot
-    #: Output paths whose bytes are new or different, and those that are gone.
-    changed: set[str]
-    removed: set[str]
-    #: False after the first step of a build (the pages of the items that changed), True at the end.
-    final: bool
-
-
-@dataclass(slots=True)
-class Rebuild:
-    """What one build did."""
-
-    snapshot: Snapshot
-    #: Whether every page was rendered (the first build, or the site, theme or overall status changed).
-    full: bool
-    #: Output paths of the pages rendered, the changed items' own pages first.
-    rendered: list[str]
-    #: How many of them were the changed items' own pages, published before the others.
-    first: int
-    #: Output paths whose bytes are new or different, and those that are gone, over the whole build.
-    changed: set[str]
-    removed: set[str]
-    #: False when new changes interrupted the build; the next one finishes the work.
-    complete: bool
-    #: Content files read and validated, and item views made (the rest came from the caches).
-    parsed: int
-    derived: int
-    #: Warnings about the content (as `build` logs them).
-    warnings: list[Problem]
-    timings: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def seconds(self) -> float:
-        return sum(self.timings.values())
 
 
 @dataclass(slots=True)
@@ -177,6 +126,10 @@ class SiteBuilder:
         if content is None and self._snapshot is not None:
             content = self._snapshot.content
         return Theme.for_site(content.site) if content is not None else Theme.default()
+
+    def check_all_files(self) -> None:
+        """Make the next build compare every content file again, noticed or not (after the watcher started)."""
+        self._files.check_all()
 
     def notice(self, paths: Iterable[Path]) -> None:
         """Record files that were created, changed, deleted or renamed (as a file watcher reports them)."""

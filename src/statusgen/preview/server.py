@@ -29,7 +29,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 from ..errors import StatusgenError
 
 if TYPE_CHECKING:
-    from .builder import Snapshot
+    from .snapshot import Snapshot
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,77 @@
+"""Read-only git for `statusgen check --since`: the repository, a revision, files as they were.
+
+Only ``rev-parse``, ``diff``, ``ls-files``, ``log`` and ``cat-file`` are run, with a fixed
+locale and without taking git's optional locks, so a check never changes the repository.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import StatusgenError, display_path
+
+
+class HistoryError(StatusgenError):
+    """``--since`` cannot be compared: no git, not a repository, or an unknown revision."""
+
+    exit_code = 2
+
+
+@dataclass
+class Git:
+    """Read-only git commands in one repository."""
+
+    top: Path
+
+    def run(self, *args: str, stdin: bytes | None = None) -> bytes:
+        env = {**os.environ, "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
+        try:
+            done = subprocess.run(["git", "-c", "core.quotepath=off", *args], cwd=self.top, input=stdin,
+                                  capture_output=True, env=env, check=False)
+        except FileNotFoundError:
+            raise HistoryError("--since needs git, and git is not installed") from None
+        if done.returncode:
+            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise HistoryError(f"git {args[0]} failed: {message[-1] if message else done.returncode}")
+        return done.stdout
+
+    def blobs(self, specs: list[str]) -> list[bytes | None]:
+        """Return the contents of ``REV:path`` for each spec (None when it does not exist), in one process."""
+        if not specs:
+            return []
+        out = self.run("cat-file", "--batch", stdin="".join(f"{s}\n" for s in specs).encode())
+        result: list[bytes | None] = []
+        pos = 0
+        for _ in specs:
+            end = out.index(b"\n", pos)
+            header = out[pos:end].split()
+            pos = end + 1
+            if len(header) < 3 or header[1] != b"blob":
+                result.append(None)
+                continue
+            size = int(header[2])
+            result.append(out[pos:pos + size])
+            pos += size + 1
+        return result
+
+
+def open_repo(site_dir: Path, since: str) -> tuple[Git, str, str]:
+    """Return the repository, the site's path prefix in it and the commit ``since`` names."""
+    try:
+        done = subprocess.run(["git", "rev-parse", "--show-toplevel", "--show-prefix"], cwd=site_dir,
+                              capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        raise HistoryError("--since needs git, and git is not installed") from None
+    if done.returncode:
+        raise HistoryError(f"--since needs a git repository, and {display_path(site_dir)} is not in one")
+    top, prefix = (done.stdout.splitlines() + ["", ""])[:2]
+    git = Git(Path(top))
+    try:
+        commit = git.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{since}^{{commit}}")
+    except HistoryError:
+        raise HistoryError(f"--since {since}: git knows no such revision here (in CI, fetch the history: "
+                           "actions/checkout with fetch-depth: 0)") from None
+    return git, prefix, commit.decode().strip()

@@ -1,0 +1,92 @@
+"""What the commands share: help texts, the time parameter, the options every authoring command has."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .. import timeutil
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+SITE_HELP = (
+    "Site folder holding site.yaml. Default: ./content when it has a site.yaml, else the current folder."
+)
+NOW_HELP = (
+    "The instant the site describes, as a time with an offset (2026-11-25T12:00:00+01:00). "
+    "Default: the current time. Give it for reproducible builds."
+)
+OUT_HELP = "Output folder, replaced atomically when the build succeeds. Default: ./public"
+CHECK_NOW_HELP = (
+    "The instant to check against (overdue updates, broken promises), as a time with an offset. "
+    "Default: the current time."
+)
+SINCE_HELP = (
+    "Also compare with this git revision (a branch, tag or commit, e.g. origin/main): published updates "
+    "must not be edited, deleted or reordered, and new ones must not be backdated."
+)
+FORMAT_HELP = (
+    "text: for people, on stderr. json: one document on stdout, for other tools. "
+    "github: workflow annotations on stdout, shown on the offending lines of a pull request."
+)
+
+
+class TimeParam(click.ParamType):
+    """A time with an offset, as an aware datetime."""
+
+    name = "TIME"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.datetime:
+        if isinstance(value, dt.datetime):
+            return value
+        try:
+            return timeutil.parse_time(str(value))
+        except timeutil.TimeFormatError as exc:
+            self.fail(f"{exc.message}; {exc.hint}", param, ctx)
+
+
+PORT_HELP = "Port to serve on; 0 picks a free one."
+HOST_HELP = (
+    "Address to serve on. The default serves this computer only; 0.0.0.0 serves everyone who can reach it."
+)
+SERVE_NOW_HELP = (
+    "The instant the preview describes, as a time with an offset, on every rebuild: exactly what "
+    "`statusgen build --now` writes. Default: the current time at each rebuild."
+)
+
+
+BODY_HELP = (
+    "What customers should know (Markdown). Without it your editor opens ($VISUAL or $EDITOR), as for a "
+    "git commit message; `-` reads standard input."
+)
+NEXT_IN_HELP = "Promise the next update within this long: 30m, 1h, 2h30m."
+NEXT_BY_HELP = (
+    "Promise the next update by this time: 14:30 (today) or '2026-11-25 14:30', in the site's time zone, or "
+    "a time with an offset."
+)
+COMPONENT_HELP = (
+    "A component and its status from now on, as id=status (api=partial_outage); repeat it, or separate "
+    "several with commas. Statuses: operational, degraded_performance, partial_outage, major_outage."
+)
+AUTHOR_SITE_HELP = SITE_HELP
+AUTHOR_NOW_HELP = "The current time (for tests and scripts; also $STATUSGEN_NOW)."
+ID_HELP = (
+    "The id (file name) to use instead of the date and the title's words. An existing file is never replaced."
+)
+UPDATE_STATUS_HELP = (
+    "The status from this update on. Incidents: investigating, identified, monitoring, resolved. "
+    "Maintenance: scheduled, in_progress, verifying, completed, cancelled. Commitments: planned, "
+    "in_progress, at_risk, delivered, withdrawn. Default: the current status."
+)
+
+
+def _authoring_options(func: Any) -> Any:
+    """Add the options every authoring command has: --site, and the hidden --now."""
+    func = click.option("--now", type=TimeParam(), envvar="STATUSGEN_NOW", hidden=True,
+                        help=AUTHOR_NOW_HELP)(func)
+    return click.option("--site", "site_option", type=click.Path(file_okay=False, path_type=Path),
+                        help=AUTHOR_SITE_HELP)(func)
+

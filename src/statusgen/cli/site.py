@@ -1,0 +1,212 @@
+"""The commands about a whole site: build, serve, check, list, schema and init."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+import click
+
+from .options import (
+    AUTHOR_NOW_HELP,
+    CHECK_NOW_HELP,
+    CONTEXT_SETTINGS,
+    FORMAT_HELP,
+    HOST_HELP,
+    NOW_HELP,
+    OUT_HELP,
+    PORT_HELP,
+    SERVE_NOW_HELP,
+    SINCE_HELP,
+    SITE_HELP,
+    TimeParam,
+)
+
+log = logging.getLogger("statusgen")
+
+
+@click.command()
+@click.argument("site", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--site", "site_option", type=click.Path(file_okay=False, path_type=Path), help=SITE_HELP)
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=Path("public"),
+              show_default=True, help=OUT_HELP)
+@click.option("--now", type=TimeParam(), help=NOW_HELP)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes to render pages with. Default: one per available CPU. The output is the same.")
+def build(site: Path | None, site_option: Path | None, out: Path, now: dt.datetime | None,
+          jobs: int | None) -> None:
+    """Build the status site from SITE into the output folder.
+
+    Every problem in the content is reported at once, each with file, line and column;
+    then nothing is written and the previous output stays as it was.
+
+    Exit status: 0 when the site was built, 1 when the content has errors or the output
+    cannot be written, 2 for a wrong command line.
+    """
+    from ..build import build as run_build
+    from ..content.loader import find_site
+
+    site_dir = find_site(site or site_option)
+    result = run_build(site_dir, out, now=now or dt.datetime.now(dt.UTC), jobs=jobs)
+    log.info(result.summary(out))
+    index = (out / "index.html").resolve()
+    log.info("Open %s in a browser.", index.as_uri())
+
+
+
+@click.command()
+@click.argument("site", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--site", "site_option", type=click.Path(file_okay=False, path_type=Path), help=SITE_HELP)
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, metavar="N",
+              help=PORT_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="ADDRESS", help=HOST_HELP)
+@click.option("--now", type=TimeParam(), help=SERVE_NOW_HELP)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes to render the first build with. Default: one per available CPU.")
+def serve(site: Path | None, site_option: Path | None, port: int, host: str, now: dt.datetime | None,
+          jobs: int | None) -> None:
+    """Serve a live preview of SITE: exactly what customers will see, as you save.
+
+    Builds the site into memory and serves it over HTTP, then watches the site folder and
+    the theme. On every save it rebuilds only what changed (the item's page first, then the
+    pages that show it, the feeds and the API) and reloads the open browser tabs whose page
+    changed. A file with errors never stops the preview: the problems are printed as `build`
+    prints them and shown over every page, and the last good site stays served until the
+    file is fixed. Nothing is written to disk.
+
+    Exit status: 0 when stopped with Ctrl-C, 1 when the port cannot be used or the site
+    folder is not a site, 2 for a wrong command line.
+    """
+    from ..build import default_jobs
+    from ..content.loader import find_site
+    from ..preview.app import Preview
+
+    site_dir = find_site(site or site_option)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        log.warning("serving on %s: anyone who can reach this computer can read the preview", host)
+    Preview(site_dir, host=host, port=port, now=now, jobs=jobs or default_jobs()).serve_forever()
+
+
+@click.command()
+@click.argument("site", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--site", "site_option", type=click.Path(file_okay=False, path_type=Path), help=SITE_HELP)
+@click.option("--now", type=TimeParam(), help=CHECK_NOW_HELP)
+@click.option("--since", metavar="GIT_REF", help=SINCE_HELP)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help=FORMAT_HELP)
+def check(site: Path | None, site_option: Path | None, now: dt.datetime | None,
+          since: str | None, fmt: str) -> None:
+    """Check SITE for silence, broken promises and rewritten history.
+
+    Reports every problem at once, each with file, line, severity and how to fix it: the
+    content errors `build` would report, open incidents past their next update, commitments
+    past their due date, maintenance with short notice or never closed, missing postmortems,
+    and with --since, published updates that were edited, deleted, reordered or backdated.
+    Warnings point at what will soon hurt; they do not fail the check.
+
+    Exit status: 0 when there is no error (warnings allowed), 1 when there is at least one
+    error, 2 for a wrong command line, including a --since revision git does not know.
+    """
+    from ..check.report import FORMATTERS, CheckFailed, check_site, summary
+    from ..content.loader import find_site
+
+    site_dir = find_site(site or site_option)
+    result = check_site(site_dir, now=now or dt.datetime.now(dt.UTC), since=since)
+    report = FORMATTERS[fmt](result)
+    if report:
+        click.echo(report, nl=False, err=fmt == "text")
+    if result.errors:
+        raise CheckFailed(summary(result))
+    log.info(summary(result))
+
+
+
+@click.command("list", context_settings=CONTEXT_SETTINGS)
+@click.argument("site", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--site", "site_option", type=click.Path(file_okay=False, path_type=Path), help=SITE_HELP)
+@click.option("--open", "open_only", is_flag=True,
+              help="Only what needs attention: open incidents, running and upcoming maintenance, open "
+                   "commitments.")
+@click.option("--now", type=TimeParam(), envvar="STATUSGEN_NOW",
+              help="The instant to list as of, as a time with an offset. Default: the current time.")
+def list_items(site: Path | None, site_option: Path | None, open_only: bool, now: dt.datetime | None) -> None:
+    """List what is open, what is overdue and what is due, as a table on standard output.
+
+    Open incidents come first (OVERDUE updates at the top), then running and upcoming
+    maintenance, then open commitments (BROKEN ones first). Without --open, what was resolved,
+    completed or finished in the last 14 days is listed too.
+
+    Exit status: 0 when the table was printed, 1 when the content has errors, 2 for a wrong
+    command line.
+    """
+    from ..authoring.table import render
+    from ..content.loader import find_site, load_site
+    from ..view import derive
+
+    content = load_site(find_site(site or site_option))
+    click.echo(render(derive(content, now or dt.datetime.now(dt.UTC)), open_only=open_only), nl=False)
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("kind", required=False, type=click.Choice(["site", "incident", "maintenance", "commitment"]))
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write <kind>.schema.json files into. Default: ./schemas, or standard output "
+                   "when KIND is given.")
+def schema(kind: str | None, out: Path | None) -> None:
+    """Write JSON Schema for site.yaml and the content files (draft 2020-12).
+
+    They come from the same declarations `statusgen build` validates with, with a description
+    of every key, so editors show help on hover and flag mistakes as you type. With KIND, only
+    that schema (on standard output unless -o is given).
+
+    Exit status: 0 when written, 1 when a file cannot be written, 2 for a wrong command line.
+    """
+    from ..content.jsonschema import render, write_schemas
+    from ..errors import display_path
+
+    if kind and out is None:
+        click.echo(render(kind), nl=False)
+        return
+    written = write_schemas(out or Path("schemas"), [kind] if kind else None)
+    log.info("Wrote %s.", ", ".join(display_path(p) for p in written))
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--title", default="Example Status", show_default=True, help="The site's title.")
+@click.option("--base-url", default="https://status.example.com/", show_default=True,
+              help="The absolute URL the site will be published at.")
+@click.option("--timezone", metavar="ZONE", help="IANA time zone for the pages, e.g. Europe/Berlin. "
+              "Default: this computer's zone.")
+@click.option("--now", type=TimeParam(), envvar="STATUSGEN_NOW", hidden=True, help=AUTHOR_NOW_HELP)
+def init(directory: Path, title: str, base_url: str, timezone: str | None, now: dt.datetime | None) -> None:
+    """Lay out a new status repository in DIRECTORY.
+
+    \b
+    content/             site.yaml with every setting explained, and one example
+                         incident, maintenance and commitment (delete them)
+    schemas/             JSON Schema of the content files (as `statusgen schema`)
+    .vscode/             editor settings that check the YAML files against them
+    .github/workflows/   the workflows shipped with statusgen: check pull requests, publish
+    .gitignore           leaves public/ (the built site) out of git
+    README.md            the commands a support lead needs
+
+    DIRECTORY must be empty or hold only a git repository (.git); nothing is ever overwritten.
+
+    Exit status: 0 when the site was laid out, 1 when DIRECTORY is not empty or cannot be
+    written, 2 for a wrong command line (an unknown time zone, a base URL that is not one).
+    """
+    from ..authoring.scaffold import init_site
+    from ..errors import display_path
+
+    written = init_site(directory, title=title, base_url=base_url, timezone=timezone,
+                        now=now or dt.datetime.now(dt.UTC))
+    workflows = sum(rel.startswith(".github/workflows/") for rel in written)
+    shown = display_path(directory)
+    log.info("Created a status site in %s (%d files%s).", shown, len(written),
+             f", including {workflows} GitHub workflow{'s' if workflows != 1 else ''}" if workflows else "")
+    log.info("Next: set the title, base_url, timezone and components in %s/content/site.yaml, delete the "
+             "examples, then run `statusgen build %s/content`.", shown, shown)
+
+
