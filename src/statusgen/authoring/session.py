@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import timeutil
+from ..content.cache import SiteCache
 from ..content.kinds import BY_FOLDER, FOLDERS
-from ..content.loader import SiteCache, load_site
+from ..content.loader import load_site
 from ..content.model import ComponentStatus, Content
 from ..content.values import SLUG_HINT, SLUG_RE
 from ..errors import StatusgenError, UsageProblem, did_you_mean, display_path

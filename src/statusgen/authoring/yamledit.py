@@ -196,8 +196,8 @@ def append_item(text: str, key: str, item: Pairs) -> str:
     root = _compose(text)
     newline = _newline_of(text)
     value = next((v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
-    in_flow = isinstance(value, yaml.SequenceNode) and value.flow_style and bool(value.value)
-    if in_flow:
+    in_flow = isinstance(value, yaml.SequenceNode) and bool(value.flow_style) and bool(value.value)
+    if in_flow and isinstance(value, yaml.SequenceNode):
         at = _content_end(text, value.value[-1])
         edit = _Edit(at, at, ", " + _flow(dict(item)))
     elif isinstance(value, yaml.SequenceNode) and value.value:
@@ -297,8 +297,8 @@ def _content_end(text: str, node: yaml.Node) -> int:
             while end > node.start_mark.index and text[end - 1] in " \t\r\n":
                 end -= 1
         return end
-    if node.flow_style or not node.value:
-        return node.end_mark.index
+    if not isinstance(node, yaml.CollectionNode) or node.flow_style or not node.value:
+        return int(node.end_mark.index)
     if isinstance(node, yaml.MappingNode):
         return max(max(_content_end(text, k), _content_end(text, v)) for k, v in node.value)
     return max(_content_end(text, child) for child in node.value)
@@ -330,7 +330,7 @@ def _list_indent(root: yaml.MappingNode) -> int:
         if isinstance(node, yaml.MappingNode):
             for k, v in node.value:
                 if isinstance(v, yaml.SequenceNode) and not v.flow_style and v.value:
-                    return v.start_mark.column - k.start_mark.column
+                    return int(v.start_mark.column - k.start_mark.column)
                 stack.append(v)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)

@@ -269,9 +269,9 @@ def _commit_times(ctx: _Context, wanted: dict[str, list[int]]) -> dict[str, dict
     touched: list[tuple[str, dt.datetime, list[str]]] = []
     for chunk in out.split("\x00")[1:]:
         head, _, names = chunk.partition("\n")
-        sha, _, when = head.partition(" ")
-        touched.append((sha, dt.datetime.fromisoformat(when.strip()), [n for n in names.split("\n") if n]))
-    specs = [(sha, when, name) for sha, when, names in touched for name in names if name in paths]
+        sha, _, stamp = head.partition(" ")
+        touched.append((sha, dt.datetime.fromisoformat(stamp.strip()), [n for n in names.split("\n") if n]))
+    specs = [(sha, at, name) for sha, at, names in touched for name in names if name in paths]
     blobs = ctx.git.blobs([f"{sha}:{name}" for sha, _, name in specs])
     found: dict[str, dict[int, dt.datetime]] = {rel: {} for rel in wanted}
     for (_, when, name), blob in zip(specs, blobs, strict=True):

@@ -65,7 +65,8 @@ def check_site(site_dir: Path, *, now: dt.datetime, since: str | None = None) ->
         from .clock import run_rules
 
         problems.extend(run_rules(derive(content, now)))
-        tz, tolerance = content.site.timezone, content.site.policy.backfill_tolerance
+        tz: dt.tzinfo = content.site.timezone
+        tolerance: dt.timedelta = content.site.policy.backfill_tolerance
     else:
         tz, tolerance = _site_zone(site_dir), POLICY.fields["backfill_tolerance"].default
     if since is not None:

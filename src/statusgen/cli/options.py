@@ -34,7 +34,7 @@ FORMAT_HELP = (
 )
 
 
-class TimeParam(click.ParamType):
+class TimeParam(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
     """A time with an offset, as an aware datetime."""
 
     name = "TIME"

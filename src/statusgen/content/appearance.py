@@ -42,7 +42,7 @@ def read_appearance(root: Path, rec: Record, ctx: Context) -> Appearance:
 
 
 def _theme(root: Path, rec: Record, ctx: Context) -> Path | None:
-    name = rec.get("theme")
+    name: str | None = rec.get("theme")
     if not name:
         return None
     folder = (root / name).resolve()
@@ -53,13 +53,13 @@ def _theme(root: Path, rec: Record, ctx: Context) -> Path | None:
         return None
     if not any((folder / part).is_dir() for part in THEME_PARTS):
         ctx.report(_value_node(rec, "theme"), f"the theme folder {name!r} has no templates/, static/ or messages/ "
-                   "folder, so it changes nothing", "see README, \"Customising the theme\"",
+                   "folder, so it changes nothing", "see docs/theming.md",
                    severity=Severity.WARNING)
     return folder
 
 
 def _logo(root: Path, rec: Record, ctx: Context, key: str) -> Path | None:
-    name = rec.get(key)
+    name: str | None = rec.get(key)
     if not name:
         return None
     path = (root / name).resolve()
@@ -115,5 +115,6 @@ def _value_node(rec: Record, key: str) -> yaml.Node:
     """Return the YAML node of ``key``'s value, for a message that points at the value."""
     for key_node, value_node in rec.node.value:
         if key_node is rec.key_node(key):
-            return value_node
+            found: yaml.Node = value_node
+            return found
     return rec.key_node(key)

@@ -117,10 +117,8 @@ class ItemRules:
                 ctx.report(u.key_node("posted_at"), "posted_at is before at",
                            "posted_at is when a backfilled update was really posted, so it is after `at`")
                 ok = False
-            next_by = self._next_update(ctx, u, status)
-            if next_by is INVALID:
-                ok = False
-                next_by = None
+            promised, next_by = self._next_update(ctx, u, status)
+            ok = ok and promised
             comp = u.get("components")
             if comp:
                 self._check_components(ctx, ((cid, key) for cid, (_, key) in comp.items()))
@@ -156,28 +154,31 @@ class ItemRules:
                                   tuple(a for a, _ in postmortem.get("actions", []))) if postmortem else None,
         )
 
-    def _next_update(self, ctx: Context, u: Record, status: Any) -> dt.datetime | None:
-        """Return the promised time of the next update, if any; INVALID after reporting a problem."""
+    def _next_update(self, ctx: Context, u: Record, status: Any) -> tuple[bool, dt.datetime | None]:
+        """Return whether the promise of a next update is valid (reporting why not), and its time if any."""
         within, by = u.get("next_update_in"), u.get("next_update_by")
         if within is None and by is None:
-            return None
+            return True, None
         if within is not None and by is not None:
             ctx.report(u.key_node("next_update_by"), "both next_update_in and next_update_by are given",
                        "promise the next update one way: keep one of them")
-            return INVALID
+            return False, None
         if status in (IncidentStatus.RESOLVED, CommitmentStatus.DELIVERED, CommitmentStatus.WITHDRAWN):
             key = "next_update_in" if within is not None else "next_update_by"
             ctx.report(u.key_node(key), f"a {status.value} update cannot promise a next update",
                        "remove it; say in the body if more is to come (a postmortem, for example)")
-            return INVALID
-        posted = u.get("posted_at") or u["at"]
+            return False, None
+        at: dt.datetime = u["at"]
+        posted: dt.datetime = u.get("posted_at") or at
         if by is not None:
-            if by <= u["at"]:
+            promised: dt.datetime = by
+            if promised <= at:
                 ctx.report(u.key_node("next_update_by"), "next_update_by is not after this update's time",
                            "the promised time must be later than `at`")
-                return INVALID
-            return by
-        return posted + within
+                return False, None
+            return True, promised
+        within_: dt.timedelta = within
+        return True, posted + within_
 
     # -- maintenance -----------------------------------------------------------------------------
 
@@ -259,10 +260,8 @@ class ItemRules:
                 ctx.report(u.node, "withdrawing a commitment needs a reason in `body`",
                            "say why the promise is withdrawn and what customers can do instead")
                 ok = False
-            next_by = self._next_update(ctx, u, status)
-            if next_by is INVALID:
-                ok = False
-                next_by = None
+            promised, next_by = self._next_update(ctx, u, status)
+            ok = ok and promised
             update = CommitmentUpdate(number, at, status, u.get("body", ""),
                                       self._due(new_due) if new_due is not None else None, next_by, u.line)
             if status in (CommitmentStatus.DELIVERED, CommitmentStatus.WITHDRAWN) and finished is None:

@@ -22,7 +22,7 @@ class _Ordered(enum.Enum):
         return _rank(self)
 
     def __str__(self) -> str:
-        return self.value
+        return str(self.value)
 
     @property
     def label(self) -> str:
@@ -37,7 +37,7 @@ def _rank(member: _Ordered) -> int:
 
 @functools.cache
 def _label(member: _Ordered) -> str:
-    return member.value.replace("_", " ").capitalize()
+    return str(member.value).replace("_", " ").capitalize()
 
 
 class Impact(_Ordered):

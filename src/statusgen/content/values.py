@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -125,7 +126,7 @@ class Choice(ValueType):
         self.what = "one of " + ", ".join(self.choices)
 
     @classmethod
-    def of(cls, enum_cls: type, exclude: Sequence[Any] = ()) -> Choice:
+    def of(cls, enum_cls: type[enum.Enum], exclude: Sequence[Any] = ()) -> Choice:
         """Return a choice of the enum's values; messages name it (``ComponentStatus`` -> component status)."""
         members = [m for m in enum_cls if m not in exclude]
         noun = re.sub(r"(?<!^)(?=[A-Z])", " ", enum_cls.__name__).lower()

@@ -22,7 +22,8 @@ def compose(text: str) -> yaml.Node | None:
 
     :raises yaml.YAMLError: when the text is not YAML.
     """
-    return yaml.compose(text, Loader=Loader)  # type: ignore[no-any-return]
+    node: yaml.Node | None = yaml.compose(text, Loader=Loader)
+    return node
 
 
 def compose_file(ctx: Context, text: str) -> yaml.Node | None:

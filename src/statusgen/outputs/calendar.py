@@ -59,7 +59,7 @@ def _calendar(view: StatusView) -> dict[str, bytes]:
     cal.add("source", site.base_url + PATH, parameters={"VALUE": "URI"})
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     # The same for Outlook and older Apple Calendar, which read only this.
-    cal.add("x-published-ttl", icalendar.vDuration(REFRESH).to_ical().decode("ascii"))
+    cal.add("x-published-ttl", _duration_text(REFRESH))
     host = urlsplit(site.base_url).hostname or "statusgen"
     for m in sorted(view.maintenance, key=lambda m: (m.maintenance.starts_at, m.id)):
         cal.add_component(_event(view, m, host))
@@ -119,3 +119,9 @@ def _description(view: StatusView, mv: MaintenanceView) -> str:
 
 def _utc(value: dt.datetime) -> dt.datetime:
     return value.astimezone(timeutil.UTC)
+
+
+def _duration_text(value: dt.timedelta) -> str:
+    """Return a duration as iCalendar writes it (``PT1H``)."""
+    text: bytes = icalendar.vDuration(value).to_ical()  # type: ignore[no-untyped-call]
+    return text.decode("ascii")

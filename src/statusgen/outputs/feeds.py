@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from feedgen.feed import FeedGenerator
+from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 from markupsafe import Markup
 
 from .. import __version__, timeutil, urls
@@ -111,8 +111,8 @@ def _entries(view: StatusView, posts: Sequence[Post]) -> dict[str, list[Post]]:
                 wanting -= len(found) == limit and component.id in view.components
         if wanting <= 0:
             break
-    for component in view.components.values():
-        entries[component.path] = by_component[component.id]
+    for shown in view.components.values():
+        entries[shown.path] = by_component[shown.id]
     return entries
 
 

@@ -137,6 +137,13 @@ class Messages:
             looked = ", ".join(display_path(p) for p in self.sources)
             raise CatalogError(f"no message {key!r} in {looked}") from None
 
+    def _list(self, key: str) -> list[str]:
+        """Return the list message ``key`` (month names)."""
+        found = self.raw(key)
+        if not isinstance(found, list):
+            raise CatalogError(f"the message {key!r} must be a list")
+        return found
+
     def pick(self, key: str, n: int | None) -> str:
         """Return the text of ``key``; for a plural message, the form for ``n``."""
         message = self.raw(key)
@@ -164,8 +171,8 @@ class Messages:
         """
         if style not in DATE_STYLES:
             raise CatalogError(f"unknown date style {style!r}; use one of {', '.join(DATE_STYLES)}")
-        months = self.raw("date.months")
-        short = self.raw("date.months_short")
+        months = self._list("date.months")
+        short = self._list("date.months_short")
         parts: dict[str, Any] = {
             "day": value.day,
             "year": value.year,

@@ -18,6 +18,7 @@ import jinja2
 
 from .. import __version__, urls
 from ..content.kinds import COMMITMENTS, INCIDENTS, MAINTENANCE_KIND, ItemKind
+from ..content.model import Site
 from ..errors import StatusgenError
 from ..view import StatusView
 from .theme import Theme, relative_url
@@ -44,13 +45,15 @@ class Page:
 def _url(ctx: jinja2.runtime.Context, target: str) -> str:
     page: Page = ctx["page"]
     if page.absolute_links:
-        return ctx["base_path"] + target
+        base_path: str = ctx["base_path"]
+        return base_path + target
     return relative_url(target, page.path)
 
 
 @jinja2.pass_context
 def _absolute(ctx: jinja2.runtime.Context, target: str) -> str:
-    return ctx["site"].base_url + target
+    site: Site = ctx["site"]
+    return site.base_url + target
 
 
 #: A page and the variables its template gets besides the globals (``{"incident": <view>}``).

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -135,11 +136,11 @@ class PostWriter:
                 title += f" (correction of update {update.corrects})"
             yield Post(PostKind.INCIDENT, view.id, view.path, urls.update(update.number), title, update.published,
                        view.affected, update.number,
-                       lambda u=update: self._incident_update(view, u))
+                       functools.partial(self._incident_update, view, update))
         if incident.postmortem:
             yield Post(PostKind.POSTMORTEM, view.id, view.path, urls.POSTMORTEM, f"[Postmortem] {view.title}",
                        incident.postmortem.published_at, view.affected, len(incident.updates) + 1,
-                       lambda: self._postmortem(view))
+                       functools.partial(self._postmortem, view))
 
     def _incident_update(self, view: IncidentView, update: IncidentUpdate) -> Markup:
         parts: list[Markup] = []
@@ -174,11 +175,11 @@ class PostWriter:
     def maintenance(self, view: MaintenanceView) -> Iterator[Post]:
         m = view.maintenance
         yield Post(PostKind.MAINTENANCE, view.id, view.path, urls.DETAILS, f"[Maintenance scheduled] {view.title}",
-                   m.announced_at, view.affected, 0, lambda: self._announcement(view))
+                   m.announced_at, view.affected, 0, functools.partial(self._announcement, view))
         for update in m.updates:
             title = f"[Maintenance {_words(update.status)}] {view.title}"
             yield Post(PostKind.MAINTENANCE, view.id, view.path, urls.update(update.number), title, update.at,
-                       view.affected, update.number, lambda u=update: markup.render(u.body))
+                       view.affected, update.number, functools.partial(markup.render, update.body))
 
     def _announcement(self, view: MaintenanceView) -> Markup:
         m = view.maintenance
@@ -192,7 +193,7 @@ class PostWriter:
     def commitment(self, view: CommitmentView) -> Iterator[Post]:
         c = view.commitment
         yield Post(PostKind.COMMITMENT, view.id, view.path, urls.PROMISE, f"[Commitment planned] {view.title}",
-                   c.made_at, view.components, 0, lambda: self._promise(view))
+                   c.made_at, view.components, 0, functools.partial(self._promise, view))
         due = c.due
         for update in c.updates:
             title = f"[Commitment {_words(update.status)}] {view.title}"
@@ -200,7 +201,7 @@ class PostWriter:
                 title += f" (new due date: {self.due(update.due)})"
             yield Post(PostKind.COMMITMENT, view.id, view.path, urls.update(update.number), title, update.at,
                        view.components, update.number,
-                       lambda u=update, previous=due: self._commitment_update(u, previous))
+                       functools.partial(self._commitment_update, update, due))
             due = update.due or due
 
     def _promise(self, view: CommitmentView) -> Markup:

@@ -177,14 +177,15 @@ class _V2:
         """Return, per component, the last time its status changed by ``now`` (after the epoch)."""
         now = self.view.now
         latest: dict[str, tuple[int, dt.datetime]] = {}
-        for item in (*self.view.incidents, *self.view.maintenance):
+        items: list[IncidentView | MaintenanceView] = [*self.view.incidents, *self.view.maintenance]
+        for item in items:
             if not item.segments:
                 continue
             for component, found in _changes_of(item, now, memo).items():
                 if component not in latest or found[0] > latest[component][0]:
                     latest[component] = found
         if len(memo) > len(self.view.incidents) + len(self.view.maintenance) + 64:
-            current = {i.path for i in (*self.view.incidents, *self.view.maintenance)}
+            current = {i.path for i in items}
             for gone in [key for key in memo if key not in current]:
                 del memo[gone]
         epoch = instant(self.epoch)
@@ -388,7 +389,8 @@ def _changes_of(item: IncidentView | MaintenanceView, now: dt.datetime, memo: di
     known = memo.get(key)
     # Kept while the item is the same, for the same now, or for later ones once all its changes are past.
     if known is not None and known[0] is item and (known[1] == now or (known[2] and now >= known[1])):
-        return known[3]
+        kept: dict[str, tuple[int, dt.datetime]] = known[3]
+        return kept
     found: dict[str, tuple[int, dt.datetime]] = {}
     past = True
     for seg in item.segments:

@@ -123,7 +123,7 @@ class Preview:
                     self.builder.notice(paths)
                     log.debug("changed: %s", ", ".join(display_path(p) for p in paths))
                     self._build()
-                elif self._until_refresh() is not None and self._until_refresh() <= 0:
+                elif (left := self._until_refresh()) is not None and left <= 0:
                     # With the clock, every page says when it was made: rebuild them all now and then
                     # (and not again at once if that fails: the next save or period tries again).
                     self._last_full = time.monotonic()

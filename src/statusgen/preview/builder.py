@@ -43,8 +43,9 @@ from pathlib import Path
 from typing import Any
 
 from ..build import GENERATORS
+from ..content.cache import SiteCache
 from ..content.kinds import KINDS
-from ..content.loader import SiteCache, read_site
+from ..content.loader import read_site
 from ..content.model import Content, Site
 from ..errors import ContentError, Severity
 from ..outputs.context import RenderContext

@@ -9,6 +9,7 @@ did not change, and the posts of a big site are not all made again on every save
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..content.kinds import KINDS
@@ -73,26 +74,15 @@ class PostIndex:
             writer = self._writer = PostWriter(view)
             self._site, self._items, self._keys, self._posts = view.site, {}, [], []
         items = self._items
-        seen = 0
         added: list[tuple[tuple[int, str, int], Post]] = []
-        for kind, views, make in (
-            ("incidents", view.incidents, writer.incident),
-            ("maintenance", view.maintenance, writer.maintenance),
-            ("commitments", view.commitments, writer.commitment),
-        ):
-            for item in views:
-                key = (kind, item.id)
-                known = items.get(key)
-                # A postmortem post lists its actions (commitments) with their state and due date.
-                links = tuple(item.actions) if kind == "incidents" else ()
-                seen += 1
-                if known is not None and known[0] is item and (known[1] is links or _same(known[1], links)):
-                    continue
-                if known is not None:
-                    self._remove(known[2])
-                posts = tuple(make(item))
-                items[key] = (item, links, posts)
-                added.extend((post_order(post), post) for post in posts)
+        # A postmortem post lists its actions (commitments) with their state and due date.
+        for incident in view.incidents:
+            self._refresh(("incidents", incident.id), incident, tuple(incident.actions), writer.incident, added)
+        for maintenance in view.maintenance:
+            self._refresh(("maintenance", maintenance.id), maintenance, (), writer.maintenance, added)
+        for commitment in view.commitments:
+            self._refresh(("commitments", commitment.id), commitment, (), writer.commitment, added)
+        seen = len(view.incidents) + len(view.maintenance) + len(view.commitments)
         if len(items) > seen:  # items are gone
             present = {("incidents", i.id) for i in view.incidents} | {("maintenance", m.id) for m in view.maintenance}
             present |= {("commitments", c.id) for c in view.commitments}
@@ -112,15 +102,23 @@ class PostIndex:
         found.reverse()
         return found
 
+    def _refresh(self, key: tuple[str, str], item: Any, links: tuple[Any, ...], make: Callable[[Any], Iterator[Post]],
+                 added: list[tuple[tuple[int, str, int], Post]]) -> None:
+        """Make the posts of ``item`` again unless it and what its posts show are the same objects as before."""
+        known = self._items.get(key)
+        if known is not None and known[0] is item and (known[1] is links or _same(known[1], links)):
+            return
+        if known is not None:
+            self._remove(known[2])
+        posts = tuple(make(item))
+        self._items[key] = (item, links, posts)
+        added.extend((post_order(post), post) for post in posts)
+
     def _remove(self, posts: tuple[Post, ...]) -> None:
         for post in posts:
             at = bisect.bisect_left(self._keys, post_order(post))
             del self._keys[at]
             del self._posts[at]
-
-
-def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
-    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
 
 
 def _first(pair: tuple[Any, Any]) -> Any:

@@ -224,19 +224,19 @@ def _reads(env: jinja2.Environment, name: str, seen: set[str]) -> set[str]:
     source, _, _ = env.loader.get_source(env, name)
     tree = env.parse(source)
     reads: set[str] = set()
-    for node in tree.find_all(nodes.Name):
-        if node.name == "figures":
+    for ref in tree.find_all(nodes.Name):
+        if ref.name == "figures":
             reads.add("figures")
     followed = {id(n.node) for n in tree.find_all(nodes.Getattr) if isinstance(n.node, nodes.Name)}
-    for node in tree.find_all(nodes.Getattr):
-        if isinstance(node.node, nodes.Name) and node.node.name == "view":
-            reads.add(node.attr)
-    for node in tree.find_all(nodes.Filter):
-        if isinstance(node.node, nodes.Name) and node.node.name == "view" and node.name in VIEW_FILTERS:
-            reads |= VIEW_FILTERS[node.name]
-            followed.add(id(node.node))
-    for node in tree.find_all(nodes.Name):
-        if node.name == "view" and node.ctx == "load" and id(node) not in followed:
+    for attr in tree.find_all(nodes.Getattr):
+        if isinstance(attr.node, nodes.Name) and attr.node.name == "view":
+            reads.add(attr.attr)
+    for used in tree.find_all(nodes.Filter):
+        if isinstance(used.node, nodes.Name) and used.node.name == "view" and used.name in VIEW_FILTERS:
+            reads |= VIEW_FILTERS[used.name]
+            followed.add(id(used.node))
+    for ref in tree.find_all(nodes.Name):
+        if ref.name == "view" and ref.ctx == "load" and id(ref) not in followed:
             reads.add(EVERYTHING)  # `view` itself, or view["x"]: cannot tell what is read
     for other in meta.find_referenced_templates(tree):
         if other is None:

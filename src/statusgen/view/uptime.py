@@ -126,15 +126,15 @@ def _uptime_days(
         if not active:
             continue
         worst = max((x[2].status for x in active), key=lambda status: status.rank)
-        day = bisect.bisect_right(edges, start) - 1
+        index = bisect.bisect_right(edges, start) - 1
         cursor = start
-        while cursor < end and day < len(days):
-            stop = min(end, edges[day + 1])
+        while cursor < end and index < len(days):
+            stop = min(end, edges[index + 1])
             # Exactly timedelta.total_seconds(): whole microseconds over 10**6.
-            seconds[day][worst] += (stop - cursor) / 10**6
-            sources[day].update(x[2].source for x in active)
+            seconds[index][worst] += (stop - cursor) / 10**6
+            sources[index].update(x[2].source for x in active)
             cursor = stop
-            day += 1
+            index += 1
     result = []
     now_us = instant(now)
     for n, day in enumerate(days):
