@@ -6,11 +6,11 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 NOW    ?=
 
-.PHONY: site test test-tools golden screenshots bench clean help
+.PHONY: site test test-tools lint golden screenshots bench clean help
 
 help:
 	@echo "make site    set up .venv, build content/ into public/"
-	@echo "make test    set up .venv with test tools, run the whole test suite"
+	@echo "make test    set up .venv with test tools, lint and type-check, run the whole test suite"
 	@echo "make golden  rebuild the golden copy of the example site (tests/golden/) after a deliberate change"
 	@echo "make screenshots  refresh docs/screenshots/ (the README's pictures) in headless Chromium"
 	@echo "make bench   time builds of synthetic sites (1,000 and 10,000 incidents)"
@@ -30,8 +30,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 site: $(VENV)/.installed
 	$(BIN)/statusgen build content -o public $(if $(NOW),--now $(NOW))
 
-test: $(VENV)/.installed-test test-tools
+test: $(VENV)/.installed-test test-tools lint
 	$(BIN)/python -m pytest
+
+# Lint and type-check the code (ruff, mypy --strict on src/); part of `make test`.
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy
 
 # Real checkers for the built site: the Nu Html Checker (needs Java) and axe-core in
 # headless Chromium (Debian package chromium). They come from npm; without Node, Java or

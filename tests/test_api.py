@@ -220,7 +220,7 @@ def test_native_document_has_what_v2_cannot_say(example: Path) -> None:
 
 
 def test_native_document_carries_the_responsiveness_figures(example: Path) -> None:
-    """The same figures as the home page, for tools (PRINCIPLES.md 10)."""
+    """The same figures as the home page, for tools (docs/principles.md, 10)."""
     native = json.loads((example / "api" / "statusgen.json").read_text(encoding="utf-8"))
     figures = native["responsiveness"]
     assert figures["window_days"] == 90

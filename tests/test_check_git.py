@@ -171,7 +171,8 @@ def test_deleted_file(repo: Repo, rel: str, noun: str) -> None:
         repo.replace(COMMITMENT, "incident: 2026-11-20-api-errors\n", "")
     repo.commit("2026-11-20T10:30:00+01:00")
     problems = [p for p in found() if p[2] == "file-deleted"]
-    assert problems == [(rel, "error", "file-deleted", f"this {noun} was deleted after it was published (it is in main)")]
+    message = f"this {noun} was deleted after it was published (it is in main)"
+    assert problems == [(rel, "error", "file-deleted", message)]
 
 
 def test_uncommitted_changes_count_too(repo: Repo) -> None:

@@ -55,5 +55,6 @@ def test_installed_wheel_builds_from_any_folder(wheel: Path, tmp_path: Path) -> 
 def test_wheel_contains_the_skeleton_for_init(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     skeleton = ROOT / "src" / "statusgen" / "authoring" / "skeleton"
-    expected = {f"statusgen/authoring/skeleton/{p.relative_to(skeleton).as_posix()}" for p in skeleton.rglob("*") if p.is_file()}
+    expected = {f"statusgen/authoring/skeleton/{p.relative_to(skeleton).as_posix()}"
+                for p in skeleton.rglob("*") if p.is_file()}
     assert expected and expected <= names

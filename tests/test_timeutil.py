@@ -60,7 +60,7 @@ def test_duration_round_trip(seconds: int) -> None:
 @given(st.lists(st.integers(min_value=0, max_value=500), min_size=5, max_size=5))
 def test_duration_units_add_up(parts: list[int]) -> None:
     w, d, h, m, s = parts
-    text = "".join(f"{n}{u}" for n, u in zip(parts, "wdhms") if n)
+    text = "".join(f"{n}{u}" for n, u in zip(parts, "wdhms", strict=True) if n)
     total = dt.timedelta(weeks=w, days=d, hours=h, minutes=m, seconds=s)
     if total:
         assert parse_duration(text) == total

@@ -354,7 +354,7 @@ def maintenance_overrun(view: StatusView) -> Iterator[Problem]:
         )
 
 
-#: Every clock rule, in the order of the README's table.
+#: Every clock rule, in the order of the table in docs/checks.md.
 RULES: tuple[Rule, ...] = (
     incident_silent,
     incident_promise_missed,

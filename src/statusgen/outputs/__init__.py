@@ -1,1 +1,13 @@
-"""outputs."""
+"""The outputs: everything the build writes, made in memory from the view, never written here.
+
+- ``context.py``: the :class:`~.context.RenderContext` (view, pages, published posts) every output is made from.
+- ``pages.py``, ``theme.py``, ``i18n.py``, ``markup.py``: the HTML pages, through the theme's
+  templates and message catalogs; Markdown bodies sanitised.
+- ``posts.py``: every published word as a flat list of posts, newest first.
+- ``feeds.py``, ``statuspage.py``, ``native_api.py``, ``calendar.py``, ``badges.py``,
+  ``sitemap.py``: the generators (RSS/Atom, Statuspage v2 JSON, api/statusgen.json,
+  maintenance.ics, SVG and shields.io badges, sitemap.xml and robots.txt).
+- ``write.py``: the one place that writes, atomically, every path checked.
+
+May import: ``view``, ``content`` and the base modules.
+"""

@@ -1,6 +1,6 @@
 """(status view) -> ``maintenance.ics``: every maintenance window as an iCalendar event (RFC 5545).
 
-Customers subscribe to it from their calendar app and plan around our work (PRINCIPLES.md, 6).
+Customers subscribe to it from their calendar app and plan around our work (docs/principles.md, 6).
 Each event's UID is the maintenance id at the site's host, so a calendar updates the same
 event when the window moves or is cancelled (``STATUS:CANCELLED``). All times are in UTC,
 which needs no VTIMEZONE. DTSTAMP and LAST-MODIFIED are the maintenance's latest update, not

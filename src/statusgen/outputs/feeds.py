@@ -2,7 +2,7 @@
 
 Most status pages announce only new incidents; ours carry every update, postmortem,
 maintenance announcement and commitment change, so a subscriber hears each step without
-visiting the page (PRINCIPLES.md, 9). Feeds: the whole site (``feed.xml``, ``atom.xml``),
+visiting the page (docs/principles.md, 9). Feeds: the whole site (``feed.xml``, ``atom.xml``),
 each component (``components/<id>/``) and the commitments (``commitments/``).
 
 An entry's id is the absolute permalink of its anchor, so it never changes across rebuilds.

@@ -2,7 +2,7 @@
 
 Each incident update, postmortem, maintenance announcement and update, commitment and
 commitment update is one :class:`Post` with a permalink anchor on its page that never
-changes (FORMAT.md promises ``#update-<n>``). Feeds are made of posts; the JSON API and
+changes (docs/format.md promises ``#update-<n>``). Feeds are made of posts; the JSON API and
 the sitemap date their documents by them.
 
 Only what was published by ``now`` is a post: an update dated later appears with the first
