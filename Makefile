@@ -4,12 +4,16 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-NOW    ?=
+# The instant the example's story is written for, as the tests and screenshots show it:
+# `make site` builds the example as of then, so a first look shows what the screenshots do
+# instead of an incident overdue by weeks. `make site NOW=` builds it as of the current time.
+EXAMPLE_NOW := 2026-11-25T12:00:00+01:00
+NOW    ?= $(EXAMPLE_NOW)
 
 .PHONY: site test test-tools golden screenshots bench clean help
 
 help:
-	@echo "make site    set up .venv, build content/ into public/"
+	@echo "make site    set up .venv, build content/ into public/ as of $(EXAMPLE_NOW) (NOW= for the current time)"
 	@echo "make test    set up .venv with test tools, run the whole test suite"
 	@echo "make golden  rebuild the golden copy of the example site (tests/golden/) after a deliberate change"
 	@echo "make screenshots  refresh docs/screenshots/ (the README's pictures) in headless Chromium"
@@ -28,6 +32,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	@touch $@ $(VENV)/.installed
 
 site: $(VENV)/.installed
+	@echo "Building the example site as of $(if $(NOW),$(NOW) (make site NOW= for the current time),the current time)."
 	$(BIN)/statusgen build content -o public $(if $(NOW),--now $(NOW))
 
 test: $(VENV)/.installed-test test-tools
