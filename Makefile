@@ -10,11 +10,12 @@ BIN    := $(VENV)/bin
 EXAMPLE_NOW := 2026-11-25T12:00:00+01:00
 NOW    ?= $(EXAMPLE_NOW)
 
-.PHONY: site test test-tools golden screenshots bench clean help
+.PHONY: site test test-tools golden screenshots docs bench clean help
 
 help:
 	@echo "make site    set up .venv, build content/ into public/ as of $(EXAMPLE_NOW) (NOW= for the current time)"
 	@echo "make test    set up .venv with test tools, run the whole test suite"
+	@echo "make docs    regenerate docs/commands.md from the command line"
 	@echo "make golden  rebuild the golden copy of the example site (tests/golden/) after a deliberate change"
 	@echo "make screenshots  refresh docs/screenshots/ (the README's pictures) in headless Chromium"
 	@echo "make bench   time builds of synthetic sites (1,000 and 10,000 incidents)"
@@ -53,6 +54,10 @@ golden: $(VENV)/.installed-test
 # The README's screenshots: the example home page at 390 and 1280 px, light and dark.
 screenshots: $(VENV)/.installed-test test-tools
 	STATUSGEN_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/test_browser.py -q -k screenshots
+
+# The command reference, written from the command line itself; tests/test_docs.py fails when it is stale.
+docs: $(VENV)/.installed
+	$(BIN)/python tools/cli_reference.py
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py
