@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Time `statusgen build` on synthetic sites of growing size, alone or against another revision.
 
-    python benchmarks/run.py [--sizes 1000 10000] [--repeat 3] [--bodies realistic|plain] [--keep DIR]
+    python benchmarks/run.py [--sizes 1000 10000] [--repeat 3] [--bodies realistic|plain ...] [--keep DIR]
                              [--against REF] [--json]
 
 For each size: generate a site with benchmarks/generate.py (into a temporary folder, or reuse
@@ -9,7 +9,8 @@ DIR/<bodies>-<size> when it was generated with the same arguments), then run
 
     python -m statusgen -v build SITE -o OUT --now 2026-11-25T12:00:00+01:00
 
-as a subprocess --repeat times, each time into a fresh OUT. Reports the wall time (median and minimum),
+as a subprocess --repeat times, each time into a fresh OUT (the previous output deleted and the disk
+synced first, so no build pays for the write-back of the one before). Reports the wall time (median and minimum),
 CPU time, peak memory (the largest process, from os.wait4, and the whole process tree, sampled), the
 build's own phase timings (its `timings:` line), the files and bytes written, bytes per incident and the
 size of the home page; then how the build time grows between consecutive sizes.
@@ -17,7 +18,8 @@ size of the home page; then how the build time grows between consecutive sizes.
 With --against REF, git revision REF of this repository is checked out into a temporary worktree
 (`git worktree add --detach`, removed afterwards) and the same generated sites are built by REF and by
 this working tree in turns (REF, tree, REF, tree, ...), so load on the machine affects both alike; then a
-before/after table with ratios, and whether both wrote the same bytes.
+before/after table with ratios, and whether both wrote the same bytes. With two body styles
+(`--bodies plain realistic`) both sites are built in turns the same way and compared, the first as before.
 
 Standard library only. Progress goes to stderr; the tables (or JSON with --json) to stdout.
 """
@@ -270,18 +272,20 @@ def compare_outputs(a: dict[str, str], b: dict[str, str]) -> dict:
 # ---------------------------------------------------------------------------------------------------------
 # Sites.
 
-def site_name(size: int, args) -> str:
-    name = "%s-%d" % (args.bodies, size)
+def site_name(size: int, args, bodies: str) -> str:
+    name = "%s-%d" % (bodies, size)
     if (args.components, args.updates, args.seed) != (generate.DEFAULT_COMPONENTS, 4, 1):
         name += "-c%d-u%d-s%d" % (args.components, args.updates, args.seed)
     return name
 
 
-def prepare_site(size: int, keep: Path | None, tmp: Path, args) -> tuple[Path, float | None, dict]:
+def prepare_site(size: int, keep: Path | None, tmp: Path, args,
+                 bodies: str | None = None) -> tuple[Path, float | None, dict]:
     """Returns the site folder, the generation time (None when a kept site is reused) and its statistics."""
-    wanted = generate.site_arguments(size, args.components, args.updates, args.seed, args.bodies)
+    bodies = bodies or args.bodies
+    wanted = generate.site_arguments(size, args.components, args.updates, args.seed, bodies)
     if keep is not None:
-        site = keep / site_name(size, args)
+        site = keep / site_name(size, args, bodies)
         stamp = generate.read_stamp(site)
         if stamp is not None and (site / "site.yaml").is_file():
             if stamp.get("arguments") != wanted:
@@ -298,11 +302,11 @@ def prepare_site(size: int, keep: Path | None, tmp: Path, args) -> tuple[Path, f
         if site.exists() and any(site.iterdir()):
             raise RuntimeError("%s exists but is not a generated site; remove it or pick another --keep" % site)
     else:
-        site = tmp / ("site-" + site_name(size, args))
-    log("size %d: generating %s (%s bodies)" % (size, site, args.bodies))
+        site = tmp / ("site-" + site_name(size, args, bodies))
+    log("size %d: generating %s (%s bodies)" % (size, site, bodies))
     t0 = time.perf_counter()
     generate.generate(str(site), incidents=size, components=args.components, updates=args.updates,
-                      seed=args.seed, bodies=args.bodies)
+                      seed=args.seed, bodies=bodies)
     seconds = time.perf_counter() - t0
     stamp = generate.read_stamp(site) or {}
     if stamp.get("stats"):
@@ -314,43 +318,80 @@ def prepare_site(size: int, keep: Path | None, tmp: Path, args) -> tuple[Path, f
 # ---------------------------------------------------------------------------------------------------------
 # Measuring.
 
-def bench_size(size: int, args, tmp: Path, trees: list[Tree]) -> list[dict]:
-    """Build the site of ``size`` --repeat times with each tree, in turns; one result per tree."""
-    site, gen_seconds, stamp = prepare_site(size, args.keep, tmp, args)
-    incidents = len(list((site / "incidents").glob("*.yaml")))
-    runs: dict[str, list[dict]] = {t.label: [] for t in trees}
+class Variant:
+    """What one series of builds measures: a statusgen (tree) on the sites of one body style."""
+
+    def __init__(self, tree: Tree, bodies: str, label: str) -> None:
+        self.tree, self.bodies, self.label = tree, bodies, label
+
+
+def make_variants(trees: list[Tree], styles: list[str]) -> list[Variant]:
+    variants = []
+    for bodies in styles:
+        for tree in trees:
+            if len(trees) > 1 and len(styles) > 1:
+                label = "%s, %s bodies" % (tree.label, bodies)
+            elif len(styles) > 1:
+                label = "%s bodies" % bodies
+            else:
+                label = tree.label
+            variants.append(Variant(tree, bodies, label))
+    return variants
+
+
+def sync_disk() -> None:
+    """Flush what earlier builds and deletions left to write, so no build pays for the one before."""
+    if hasattr(os, "sync"):
+        os.sync()
+
+
+def bench_size(size: int, args, tmp: Path, variants: list[Variant]) -> dict[str, dict]:
+    """Build the site(s) of ``size`` --repeat times for each variant, in turns; a result per variant label."""
+    sites = {}
+    for v in variants:
+        if v.bodies not in sites:
+            sites[v.bodies] = prepare_site(size, args.keep, tmp, args, v.bodies)
+    runs: dict[str, list[dict]] = {v.label: [] for v in variants}
     shape: dict[str, dict] = {}
+    digests = len({v.tree.label for v in variants}) > 1  # two statusgens: did they write the same bytes?
     for i in range(args.repeat):
-        for tree in trees:  # A B A B ...: load on the machine falls on both alike
+        for v in variants:  # A B A B ...: load on the machine falls on all alike
+            site = sites[v.bodies][0]
             out = Path(tempfile.mkdtemp(prefix="out-%d-" % size, dir=tmp)) / "site"
-            r = run_build(args.python, site, out, tree, tmp / "build.log", args.timeout, args.jobs)
+            sync_disk()
+            r = run_build(args.python, site, out, v.tree, tmp / "build.log", args.timeout, args.jobs)
             n, b = count_files(out)
             home = out / "index.html"
             now_shape = {"files": n, "output_bytes": b,
                          "home_page_bytes": home.stat().st_size if home.exists() else None}
-            if tree.label in shape and shape[tree.label]["files"] != n:
+            if v.label in shape and shape[v.label]["files"] != n:
                 log("warning: size %d run %d (%s) wrote %d files, earlier runs %d"
-                    % (size, i + 1, tree.label, n, shape[tree.label]["files"]))
-            if i == 0 and len(trees) > 1:
+                    % (size, i + 1, v.label, n, shape[v.label]["files"]))
+            if i == 0 and digests:
                 now_shape["digest"] = output_digest(out)
-            shape.setdefault(tree.label, now_shape)
+            shape.setdefault(v.label, now_shape)
             shutil.rmtree(out.parent, ignore_errors=True)
-            runs[tree.label].append(r)
+            runs[v.label].append(r)
             log("size %d: run %d/%d%s %.2fs%s" % (
-                size, i + 1, args.repeat, "" if len(trees) == 1 else " " + tree.label, r["wall"],
+                size, i + 1, args.repeat, "" if len(variants) == 1 else " " + v.label, r["wall"],
                 "" if r["rss"] is None else ", %.0f MiB" % (r["rss"] / 2**20)))
-    stats = stamp.get("stats") or {}
-    results = []
-    for tree in trees:
-        res = summarize(size, incidents, runs[tree.label], shape[tree.label], gen_seconds, args)
-        res["bodies"] = args.bodies
+    results = {}
+    for v in variants:
+        site, gen_seconds, stamp = sites[v.bodies]
+        stats = stamp.get("stats") or {}
+        incidents = len(list((site / "incidents").glob("*.yaml")))
+        res = summarize(size, incidents, runs[v.label], shape[v.label], gen_seconds, args)
+        res["statusgen"] = v.tree.label
+        res["bodies"] = v.bodies
         res["plain_share"] = (stats.get("updates") or {}).get("plain_share")
         res["plain_fast_path_from"] = stats.get("plain_fast_path_from")
         res["site"] = str(site) if args.keep is not None else None
-        results.append(res)
-    if len(trees) == 2:
-        results[1]["same_output_as_against"] = compare_outputs(shape[trees[0].label]["digest"],
-                                                               shape[trees[1].label]["digest"])
+        results[v.label] = res
+    if digests:
+        for bodies in sites:
+            before, after = [v for v in variants if v.bodies == bodies]
+            results[after.label]["same_output_as_against"] = compare_outputs(shape[before.label]["digest"],
+                                                                             shape[after.label]["digest"])
     return results
 
 
@@ -472,11 +513,16 @@ COMPARED = [
 
 
 def print_comparison(before: list[dict], after: list[dict], labels: tuple[str, str]) -> None:
-    """For each size: one row per figure, before (REF) and after (this tree), and after/before."""
-    print(body_line(after))
+    """For each size: one row per figure, before and after (REF and this tree, or two body styles)."""
+    if before and before[0]["bodies"] != after[0]["bodies"]:
+        print("before: " + body_line(before))
+        print("after:  " + body_line(after))
+    else:
+        print(body_line(after))
     for b, a in zip(before, after):
         print()
-        print("%d incidents (%d runs each, alternating)" % (a["incidents"], len(a["wall_seconds"])))
+        n = len(a["wall_seconds"])
+        print("%d incidents (%d run%s each, alternating)" % (a["incidents"], n, "" if n == 1 else "s"))
         rows = []
         phases = [("  %s s" % p, (lambda r, p=p: r["phases_median_seconds"].get(p)), ".2f", True)
                   for p in phase_names([b, a])]
@@ -502,8 +548,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Benchmark `statusgen build` on synthetic sites.")
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="incident counts (1000 10000)")
     ap.add_argument("--repeat", type=int, default=3, help="builds per size (and per revision with --against) (3)")
-    ap.add_argument("--bodies", choices=generate.BODY_STYLES, default="realistic",
-                    help="update texts of the generated sites (realistic)")
+    ap.add_argument("--bodies", choices=generate.BODY_STYLES, nargs="+", default=["realistic"],
+                    help="update texts of the generated sites (realistic); with two styles, e.g. "
+                    "`--bodies plain realistic`, both are built in turns and compared, the first as before")
     ap.add_argument("--keep", type=Path, metavar="DIR",
                     help="keep generated sites in DIR/<bodies>-<size> and reuse them when they exist")
     ap.add_argument("--against", metavar="REF",
@@ -526,7 +573,8 @@ def main(argv: list[str] | None = None) -> int:
         args.keep.mkdir(parents=True, exist_ok=True)
 
     current = Tree("working tree", ROOT)
-    by_tree: dict[str, list[dict]] = {}
+    styles = list(dict.fromkeys(args.bodies))
+    by_label: dict[str, list[dict]] = {}
     info: dict = {}
     with tempfile.TemporaryDirectory(prefix="statusgen-bench-") as tmpname:
         tmp = Path(tmpname)
@@ -539,18 +587,24 @@ def main(argv: list[str] | None = None) -> int:
                     info = {"ref": args.against, "commit": ref.commit, "label": ref.label}
                 for tree in trees:
                     log("%s: statusgen from %s" % (tree.label, check_tree(args.python, tree)))
+                variants = make_variants(trees, styles)
                 for size in args.sizes:
-                    for tree, res in zip(trees, bench_size(size, args, tmp, trees)):
-                        by_tree.setdefault(tree.label, []).append(res)
-                labels = tuple(t.label for t in trees)
+                    for label, res in bench_size(size, args, tmp, variants).items():
+                        by_label.setdefault(label, []).append(res)
         except (RuntimeError, OSError, ValueError) as e:
             log("run.py: error: %s" % e)
             return 1
-    results = by_tree[current.label]
+    label_of = {(v.tree.label, v.bodies): v.label for v in variants}
+    main_label = label_of[(current.label, styles[0])]
+    if args.against:  # REF before this tree, for each body style
+        pairs = [(label_of[(trees[0].label, b)], label_of[(current.label, b)]) for b in styles]
+    else:  # the first body style before each other one
+        pairs = [(main_label, label_of[(current.label, b)]) for b in styles[1:]]
+    results = by_label[main_label]
     ratios = growth(results)
     if args.json:
         doc = {
-            "now": NOW, "repeat": args.repeat, "seed": args.seed, "bodies": args.bodies,
+            "now": NOW, "repeat": args.repeat, "seed": args.seed, "bodies": styles[0],
             "components": args.components, "updates": args.updates, "python": args.python,
             "python_version": platform.python_version(), "platform": platform.platform(),
             "cpu_count": os.cpu_count(),
@@ -558,18 +612,24 @@ def main(argv: list[str] | None = None) -> int:
             "results": results, "growth": ratios,
         }
         if args.against:
-            before = by_tree[labels[0]]
+            before = by_label[label_of[(trees[0].label, styles[0])]]
             doc["against"] = dict(info, results=before, growth=growth(before))
+        if len(variants) > 1:
+            doc["variants"] = [{"label": v.label, "statusgen": v.tree.label, "commit": v.tree.commit,
+                                "bodies": v.bodies, "results": by_label[v.label],
+                                "growth": growth(by_label[v.label])} for v in variants]
         json.dump(doc, sys.stdout, indent=2)
         print()
-    elif args.against:
-        print_comparison(by_tree[labels[0]], results, labels)
-        print()
-        for label in labels:
-            print("%s:" % label)
-            print_table(by_tree[label], growth(by_tree[label]))
-    else:
+        return 0
+    if len(variants) == 1:
         print_table(results, ratios)
+        return 0
+    for before, after in pairs:
+        print_comparison(by_label[before], by_label[after], (before, after))
+        print()
+    for v in variants:
+        print("%s:" % v.label)
+        print_table(by_label[v.label], growth(by_label[v.label]))
     return 0
 
 
