@@ -120,9 +120,9 @@ def ref_worktree(ref: str, tmp: Path):
         yield Tree("%s (%s)" % (ref, commit[:10]), path, commit)
     finally:
         git("worktree", "remove", "--force", str(path), check=False)
-        if path.exists():
+        if path.exists():  # removal failed: delete the folder, then let git forget worktrees that are gone
             shutil.rmtree(path, ignore_errors=True)
-        git("worktree", "prune", check=False)
+            git("worktree", "prune", check=False)
 
 
 # ---------------------------------------------------------------------------------------------------------
