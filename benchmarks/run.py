@@ -10,7 +10,8 @@ DIR/<bodies>-<size> when it was generated with the same arguments), then run
     python -m statusgen -v build SITE -o OUT --now 2026-11-25T12:00:00+01:00
 
 as a subprocess --repeat times, each time into a fresh OUT (the previous output deleted and the disk
-synced first, so no build pays for the write-back of the one before). Reports the wall time (median and minimum),
+synced first, so no build pays for the write-back of the one before; --out-dir puts OUT elsewhere, e.g.
+on a RAM disk). Reports the wall time (median and minimum),
 CPU time, peak memory (the largest process, from os.wait4, and the whole process tree, sampled), the
 build's own phase timings (its `timings:` line), the files and bytes written, bytes per incident and the
 size of the home page; then how the build time grows between consecutive sizes.
@@ -357,20 +358,23 @@ def bench_size(size: int, args, tmp: Path, variants: list[Variant]) -> dict[str,
     for i in range(args.repeat):
         for v in variants:  # A B A B ...: load on the machine falls on all alike
             site = sites[v.bodies][0]
-            out = Path(tempfile.mkdtemp(prefix="out-%d-" % size, dir=tmp)) / "site"
-            sync_disk()
-            r = run_build(args.python, site, out, v.tree, tmp / "build.log", args.timeout, args.jobs)
-            n, b = count_files(out)
-            home = out / "index.html"
-            now_shape = {"files": n, "output_bytes": b,
-                         "home_page_bytes": home.stat().st_size if home.exists() else None}
-            if v.label in shape and shape[v.label]["files"] != n:
-                log("warning: size %d run %d (%s) wrote %d files, earlier runs %d"
-                    % (size, i + 1, v.label, n, shape[v.label]["files"]))
-            if i == 0 and digests:
-                now_shape["digest"] = output_digest(out)
-            shape.setdefault(v.label, now_shape)
-            shutil.rmtree(out.parent, ignore_errors=True)
+            folder = Path(tempfile.mkdtemp(prefix="statusgen-bench-out-%d-" % size, dir=args.out_dir or tmp))
+            out = folder / "site"
+            try:
+                sync_disk()
+                r = run_build(args.python, site, out, v.tree, tmp / "build.log", args.timeout, args.jobs)
+                n, b = count_files(out)
+                home = out / "index.html"
+                now_shape = {"files": n, "output_bytes": b,
+                             "home_page_bytes": home.stat().st_size if home.exists() else None}
+                if v.label in shape and shape[v.label]["files"] != n:
+                    log("warning: size %d run %d (%s) wrote %d files, earlier runs %d"
+                        % (size, i + 1, v.label, n, shape[v.label]["files"]))
+                if i == 0 and digests:
+                    now_shape["digest"] = output_digest(out)
+                shape.setdefault(v.label, now_shape)
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
             runs[v.label].append(r)
             log("size %d: run %d/%d%s %.2fs%s" % (
                 size, i + 1, args.repeat, "" if len(variants) == 1 else " " + v.label, r["wall"],
@@ -556,6 +560,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--against", metavar="REF",
                     help="also build every site with git revision REF (a temporary worktree), alternating runs, "
                     "and print before (REF) / after (this working tree) with ratios")
+    ap.add_argument("--out-dir", type=Path, metavar="DIR",
+                    help="write the builds' output under DIR (e.g. /dev/shm, a RAM disk, to leave the disk's own "
+                    "cost and noise out; default: the temporary folder)")
     ap.add_argument("--json", action="store_true", help="print results as JSON instead of a table")
     ap.add_argument("--python", default=sys.executable, help="interpreter that runs statusgen (this one)")
     ap.add_argument("--jobs", "-j", type=int, help="pass -j N to statusgen build (default: its own, one per CPU)")
@@ -609,6 +616,7 @@ def main(argv: list[str] | None = None) -> int:
             "python_version": platform.python_version(), "platform": platform.platform(),
             "cpu_count": os.cpu_count(),
             "cpus_available": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+            "out_dir": str(args.out_dir) if args.out_dir else None,
             "results": results, "growth": ratios,
         }
         if args.against:
