@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from . import authoring, site
+from . import authoring, notify, site
 from .options import CONTEXT_SETTINGS, TimeParam
 
 __all__ = ["TimeParam", "cli", "entry_point", "main"]
@@ -60,8 +60,8 @@ def cli(verbosity: int | None) -> None:
 
 
 
-for command in (site.build, site.serve, site.check, site.list_items, site.schema, site.init, authoring.new,
-                authoring.update, authoring.resolve, authoring.deliver, authoring.postpone):
+for command in (site.build, site.serve, site.check, site.list_items, site.schema, site.init, notify.notify,
+                authoring.new, authoring.update, authoring.resolve, authoring.deliver, authoring.postpone):
     cli.add_command(command)
 
 

@@ -18,6 +18,7 @@ from .. import timeutil
 from .appearance import read_appearance
 from .format import POLICY, SITE, UPDATE_EVERY
 from .model import Component, Contact, Impact, Policy, Site, Source
+from .notify_settings import read_channels, read_subscribe
 from .validation import INVALID, Context, Record, line_of
 
 _EMPTY = yaml.MappingNode("tag:yaml.org,2002:map", [])
@@ -44,9 +45,10 @@ def read_settings(root: Path, ctx: Context, node: yaml.Node) -> Settings:
     zone = rec.get("timezone") or timeutil.UTC
     components = _components(rec, ctx)
     ids = frozenset(c.id for c in components)
+    channels = read_channels(rec, ids, ctx)
     policy = rec.get("policy") or POLICY.convert(_EMPTY, ctx)
     every = policy.get("update_every") or UPDATE_EVERY.convert(_EMPTY, ctx)
-    if not all(_valid(r) for r in (rec, policy, every)):
+    if channels is None or not all(_valid(r) for r in (rec, policy, every)):
         return Settings(None, zone, ids)
     contact = rec.get("contact")
     base_url = rec["base_url"]
@@ -73,6 +75,8 @@ def read_settings(root: Path, ctx: Context, node: yaml.Node) -> Settings:
         colors=look.colors,
         logo=look.logo,
         logo_dark=look.logo_dark,
+        notify=channels,
+        subscribe=read_subscribe(rec),
     )
     return Settings(site, zone, ids)
 
