@@ -73,7 +73,7 @@ def _channel(item: Record, components: frozenset[str], ctx: Context) -> Channel 
             ok = False
     for cid in item.get("components", []) or []:
         if cid[0] and cid[0] not in components:
-            ctx.report(cid[1], f"unknown component {cid[0]!r}", did_you_mean(cid[0], components))
+            ctx.report(cid[1], f"unknown component {cid[0]!r}", did_you_mean(cid[0], sorted(components)))
             ok = False
     events = tuple(value for value, _ in item.get("events", []) or [] if value)
     for value, node in item.get("events", []) or []:
@@ -125,6 +125,8 @@ def _required(item: Record, kind: ChannelType, ctx: Context) -> bool:
     needs = table.get(kind, [("url_env",)])
     ok = True
     for keys in needs:
+        if keys == ("url_env",) and "url" in item.keys:
+            continue  # already told: a chat webhook URL goes in url_env
         given = [k for k in keys if k in item.keys]
         if not given:
             wanted = " or ".join(f"`{k}:`" for k in keys)

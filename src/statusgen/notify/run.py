@@ -130,8 +130,16 @@ class _Sender:
         self.options = options
         self.words = Words(Theme.for_site(site).messages(site.language), site.timezone)
         self._v2: Any = None
+        self._open: list[Mailer] = []
 
     def run(self, channel: Channel, told: list[Notice], state: State) -> Outcome:
+        try:
+            return self._run(channel, told, state)
+        finally:
+            while self._open:
+                self._open.pop().close()
+
+    def _run(self, channel: Channel, told: list[Notice], state: State) -> Outcome:
         outcome = Outcome(channel.name)
         # A webhook also gets component payloads for posts whose own event it does not want.
         events = () if channel.type is ChannelType.WEBHOOK else channel.events
@@ -257,20 +265,18 @@ class _Sender:
                                functools.partial(_mail_preview, msg, len(to)), lambda: None)
             return
         mailer = Mailer(self._smtp(channel))
-        try:
-            for notice in told:
-                target = notice.post.target
-                for address in to:
-                    msg = mail.message(notice, self.words, self.site, channel, address, now)
-                    key = f"{target} to={mail.recipient_key(address)}"
+        self._open.append(mailer)  # one connection for all of the channel's messages, closed by run()
+        for notice in told:
+            target = notice.post.target
+            for address in to:
+                msg = mail.message(notice, self.words, self.site, channel, address, now)
+                key = f"{target} to={mail.recipient_key(address)}"
 
-                    def send(msg: Any = msg, address: str = address) -> None:
-                        mailer.send(msg, channel.sender, address)
+                def send(msg: Any = msg, address: str = address) -> None:
+                    mailer.send(msg, channel.sender, address)
 
-                    yield Delivery(key, f"{notice.event} {target} to recipient {mail.recipient_key(address)}",
-                                   lambda: "", send, group=target)
-        finally:
-            mailer.close()
+                yield Delivery(key, f"{notice.event} {target} to recipient {mail.recipient_key(address)}",
+                               lambda: "", send, group=target)
 
     def _smtp(self, channel: Channel) -> SmtpServer:
         user = self._env(channel.username_env, "username_env") if channel.username_env else ""
