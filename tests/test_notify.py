@@ -447,3 +447,26 @@ def test_every_notify_message_of_the_catalog_is_used() -> None:
     keys = {line.split(":")[0].strip() for line in section.splitlines() if line.startswith("  ") and
             not line.startswith("    ") and line.strip() != "event:"}
     assert sorted(k for k in keys if f'"notify.{k}"' not in code and f"'notify.{k}'" not in code) == []
+
+
+def test_the_publish_workflow_s_notify_step_delivers_as_a_push_would(repo: Path, receiver: Receiver) -> None:
+    """Run the step of the workflow `statusgen init` writes, with the commit before the push."""
+    import sys
+
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "status-repo-workflows" / "publish.yml").read_text())
+    steps = workflow["jobs"]["publish"]["steps"]
+    (step,) = [s for s in steps if s.get("name") == "statusgen notify"]
+    assert "github.event.before" in step["if"]
+    before = subprocess.run(["git", "rev-parse", "HEAD~1"], cwd=repo, capture_output=True, text=True,
+                            check=True).stdout.strip()
+    env = {**os.environ, "BEFORE": before, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    for _ in range(2):  # a re-run of the job sends nothing twice
+        done = subprocess.run(["bash", "-c", step["run"]], cwd=repo, env=env, capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 0, done.stderr
+    assert len(receiver.accepted("slack")) == 2
+    assert (repo / ".statusgen-notify-state.json").is_file()
+    cached = [s for s in steps if str(s.get("uses", "")).startswith("actions/cache/")]
+    assert {s["with"]["path"] for s in cached} == {".statusgen-notify-state.json"}
