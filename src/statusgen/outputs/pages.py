@@ -77,6 +77,7 @@ def list_pages(view: StatusView) -> list[PageEntry]:
     found += [item(COMMITMENTS, commitment) for commitment in view.commitments]
     found.append((Page(urls.HISTORY, "History", "history.html"), {}))
     found.append((Page(urls.EXPECT, "What to expect", "expect.html"), {}))
+    found.append((Page(urls.SUBSCRIBE, "Subscribe", "subscribe.html"), {}))
     found += [(Page(month.path, month.first_day.strftime("%B %Y"), "month.html"), {"month": month})
               for month in view.months]
     found.append((Page(urls.NOT_FOUND, "Page not found", "404.html", absolute_links=True), {}))
