@@ -77,7 +77,7 @@ def every_page_type(view: StatusView) -> list[str]:
     pages += [m.path for m in view.maintenance][:1]
     pages += [next(iter(view.components.values())).path, "commitments/"]
     pages += [c.path for c in view.commitments if c.changes][:1]
-    pages += ["history/", *[m.path for m in view.months][:1], "expect/", "no-such-page/"]
+    pages += ["history/", *[m.path for m in view.months][:1], "expect/", "subscribe/", "no-such-page/"]
     return list(dict.fromkeys(pages))
 
 

@@ -95,7 +95,8 @@ def test_every_message_a_template_names_exists_and_every_message_is_used() -> No
     # Messages chosen by name at render time: labels (the `label` filter), formats, the script's,
     # the ledger rows and the overdue sentences (built from a prefix in the template); and what
     # `statusgen notify` writes, which tests/test_notify.py checks.
-    dynamic = ("label.", "date.", "number.", "duration.", "js.", "commitments.ledger.", "next.past_", "notify.")
+    dynamic = ("label.", "date.", "number.", "duration.", "js.", "commitments.ledger.", "next.past_", "notify.",
+               "widget.")
     unused = sorted(k for k in ENGLISH.keys() - named if not k.startswith(dynamic))
     assert unused == []
 
