@@ -70,8 +70,7 @@ def _compile_templates_once(monkeypatch: pytest.MonkeyPatch) -> None:
 def full_build(site: Path, now: dt.datetime = NOW, theme: Theme | None = None) -> dict[str, bytes]:
     """Return every output of a full build of ``site`` at ``now``: pages, generated files and assets."""
     content = load_site(site)
-    files, assets = render_all(derive(content, now), theme or Theme.for_site(content.site), jobs=1)
-    return {**files, **{path: source.read_bytes() for path, source in assets.items()}}
+    return render_all(derive(content, now), theme or Theme.for_site(content.site), jobs=1)
 
 
 def served(builder: SiteBuilder) -> dict[str, bytes]:
@@ -538,7 +537,8 @@ def test_an_interrupted_build_is_finished_by_the_next(example: Path, monkeypatch
     assert served(builder) == full_build(example)
 
 
-def test_a_template_change_renders_every_page_and_an_asset_change_none(example: Path, tmp_path: Path) -> None:
+def test_a_template_or_stylesheet_change_renders_every_page(example: Path, tmp_path: Path) -> None:
+    """Pages link the stylesheet by a hash of its content: a new stylesheet is a new name on every page."""
     theme_dir = tmp_path / "theme"
     shutil.copytree(default_theme_dir(), theme_dir)
     theme = Theme([theme_dir])
@@ -547,12 +547,22 @@ def test_a_template_change_renders_every_page_and_an_asset_change_none(example: 
     template = edit(theme_dir / "templates/404.html", "{% block main %}", "{% block main %}<!-- edited -->")
     builder.notice([template])
     assert len(builder.build().rendered) == pages
+    before = builder.snapshot.assets if builder.snapshot else {}
     style = theme_dir / "static/style.css"
     style.write_text(style.read_text(encoding="utf-8") + "\n/* edited */\n", encoding="utf-8")
     builder.notice([style])
     result = builder.build()
-    assert result.rendered == [] and result.changed == {"static/style.css"}
+    assert len(result.rendered) == pages and "index.html" in result.changed
+    (old,) = [path for path in result.removed if path.startswith("static/style.")]
+    (new,) = [path for path in result.changed if path.startswith("static/style.")]
+    assert old in before and old != new
     assert served(builder) == full_build(example, theme=theme)
+    # A new file, and a change to it: the preview still equals a full build.
+    for text in ("one", "two"):
+        (theme_dir / "static/extra.txt").write_text(text, encoding="utf-8")
+        builder.notice([theme_dir / "static/extra.txt"])
+        builder.build()
+        assert served(builder) == full_build(example, theme=theme)
 
 
 def test_with_the_clock_each_page_is_what_a_full_build_at_its_time_gives(example: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import EXAMPLE_SITE, NOW_TEXT, ROOT
+from .conftest import EXAMPLE_SITE, NOW_TEXT, ROOT, published
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,7 @@ def test_installed_wheel_builds_from_any_folder(wheel: Path, tmp_path: Path) -> 
     )
     assert result.returncode == 0, result.stderr
     assert (elsewhere / "out" / "index.html").is_file()
-    assert (elsewhere / "out" / "static" / "style.css").is_file()
+    assert (elsewhere / "out" / published("static/style.css")).is_file()
 
 
 def test_wheel_contains_the_skeleton_for_init(wheel: Path) -> None:
