@@ -71,3 +71,12 @@ def published(path: str, site: Path | None = None) -> str:
     name = theme.static_files().published(path)
     assert name is not None, f"{path} is no static file of the theme"
     return name
+
+
+@pytest.fixture(scope="session")
+def offline_pip(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """An environment in which pip installs only from a wheelhouse of statusgen's dependencies (no index)."""
+    from . import offline
+
+    base = tmp_path_factory.mktemp("wheelhouse")
+    return offline.pip_env(offline.make_wheelhouse(base / "wheels"), base / "pip-cache")

@@ -52,10 +52,10 @@ HOSTS: dict[str, Host] = {host.name: host for host in (
     Host("cloudflare-pages", "Cloudflare Pages",
          {**_CHECK_PR, ".github/workflows/publish-cloudflare-pages.yml": "cloudflare-pages/publish.yml"},
          "create a Pages project with Direct Upload, then set the secrets CLOUDFLARE_API_TOKEN and "
-         "CLOUDFLARE_ACCOUNT_ID and the variable CLOUDFLARE_PAGES_PROJECT"),
+         "CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_PAGES_PROJECT"),
     Host("s3", "Amazon S3 behind a CDN",
          {**_CHECK_PR, ".github/workflows/publish-s3.yml": "s3/publish.yml", "deploy/s3-sync.sh": "s3/s3-sync.sh"},
-         "create an IAM role GitHub may assume (OIDC) and set the variables AWS_ROLE_ARN, AWS_REGION and S3_BUCKET"),
+         "create an IAM role GitHub may assume (OIDC) and set the secrets AWS_ROLE_ARN, AWS_REGION and S3_BUCKET"),
 )}
 
 #: The host of a repository made without --host, as before hosts could be chosen.
