@@ -64,8 +64,8 @@ def requirements_file(pin: Pin) -> str:
         "# The statusgen this status repository is built with. Every workflow installs it from here\n"
         f"# (pip install -r {REQUIREMENTS}), so CI runs exactly what you ran, never whatever is published\n"
         f"# under the name next. Written by `statusgen init` from {source}.\n"
-        "# To upgrade, replace the line with the new version (statusgen==X.Y.Z) or commit\n"
-        "# (statusgen @ git+https://…@<commit>), try it with `statusgen build`, and commit.\n"
+        "# To upgrade, replace the line with the new version (statusgen==X.Y.Z) or commit (statusgen @\n"
+        "# git+https://git.example.com/you/statusgen@<commit>), try it with `statusgen build`, and commit.\n"
         f"{pin.requirement}\n"
     )
 

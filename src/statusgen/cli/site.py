@@ -179,9 +179,10 @@ def schema(kind: str | None, out: Path | None) -> None:
 
 _HOST_NAMES = "github-pages, gitlab-pages, netlify, cloudflare-pages, s3"
 _FROM_HELP = ("What CI installs statusgen from, written to requirements.txt: statusgen==VERSION or "
-              "'statusgen @ git+https://…/statusgen@COMMIT'. Default: what the running statusgen was installed "
-              "from (a version from the package index, a git URL at a commit, a wheel's URL; a git checkout "
-              "statusgen runs from gives its remote at the commit checked out, when the tree is clean).")
+              "'statusgen @ git+https://git.example.com/you/statusgen@COMMIT'. Default: what the running "
+              "statusgen was installed from (a version from the package index, a git URL at a commit, a "
+              "wheel's URL; a git checkout statusgen runs from gives its remote at the commit checked out, "
+              "when the tree is clean).")
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
