@@ -537,8 +537,10 @@ def test_an_interrupted_build_is_finished_by_the_next(example: Path, monkeypatch
     assert served(builder) == full_build(example)
 
 
-def test_a_template_or_stylesheet_change_renders_every_page(example: Path, tmp_path: Path) -> None:
-    """Pages link the stylesheet by a hash of its content: a new stylesheet is a new name on every page."""
+def test_a_template_change_renders_every_page_and_a_stylesheet_change_renames_its_links(
+        example: Path, tmp_path: Path) -> None:
+    """Pages link a stylesheet by a hash of its content: a saved stylesheet is a new name on every page,
+    given to the pages served by renaming that link, with the same bytes a full build gives."""
     theme_dir = tmp_path / "theme"
     shutil.copytree(default_theme_dir(), theme_dir)
     theme = Theme([theme_dir])
@@ -547,20 +549,30 @@ def test_a_template_or_stylesheet_change_renders_every_page(example: Path, tmp_p
     template = edit(theme_dir / "templates/404.html", "{% block main %}", "{% block main %}<!-- edited -->")
     builder.notice([template])
     assert len(builder.build().rendered) == pages
-    before = builder.snapshot.assets if builder.snapshot else {}
     style = theme_dir / "static/style.css"
-    style.write_text(style.read_text(encoding="utf-8") + "\n/* edited */\n", encoding="utf-8")
-    builder.notice([style])
-    result = builder.build()
-    assert len(result.rendered) == pages and "index.html" in result.changed
-    (old,) = [path for path in result.removed if path.startswith("static/style.")]
-    (new,) = [path for path in result.changed if path.startswith("static/style.")]
-    assert old in before and old != new
-    assert served(builder) == full_build(example, theme=theme)
-    # A new file, and a change to it: the preview still equals a full build.
-    for text in ("one", "two"):
-        (theme_dir / "static/extra.txt").write_text(text, encoding="utf-8")
-        builder.notice([theme_dir / "static/extra.txt"])
+    for n in range(3):
+        before = builder.snapshot.assets if builder.snapshot else {}
+        style.write_text(style.read_text(encoding="utf-8") + f"\n/* edited {n} */\n", encoding="utf-8")
+        builder.notice([style])
+        result = builder.build()
+        assert result.rendered == [] and "index.html" in result.changed
+        (old,) = [path for path in result.removed if path.startswith("static/style.")]
+        (new,) = [path for path in result.changed if path.startswith("static/style.")]
+        assert old in before and old != new
+        assert served(builder) == full_build(example, theme=theme)
+        # An incident saved in between: its pages are rendered with the new name.
+        incident = edit(example / "incidents/2026-09-17-email-delays.yaml", "body: ", f"body: Take {n}. ")
+        builder.notice([incident])
+        builder.build()
+        assert served(builder) == full_build(example, theme=theme)
+    # A new static file, a change to it, and its removal: the preview still equals a full build.
+    extra = theme_dir / "static/custom.css"
+    for text in ("body{color:red}", "body{color:navy}", None):
+        if text is None:
+            extra.unlink()
+        else:
+            extra.write_text(text, encoding="utf-8")
+        builder.notice([extra])
         builder.build()
         assert served(builder) == full_build(example, theme=theme)
 

@@ -156,9 +156,11 @@ class Renderer:
         self.env = env
         self.templates: dict[str, jinja2.Template] = {}
 
-    def bind(self, view: StatusView) -> None:
-        """Render the pages of ``view`` from now on: a later view of the same site, templates kept compiled."""
+    def bind(self, view: StatusView, static: StaticFiles | None = None) -> None:
+        """Render the pages of ``view`` from now on (and link ``static``): templates kept compiled."""
         self.env.globals.update(view=view, now=view.now, figures=view.responsiveness)
+        if static is not None:
+            self.env.globals["static_files"] = static
 
     def render(self, todo: Sequence[PageEntry]) -> list[tuple[str, bytes]]:
         out = []

@@ -9,8 +9,10 @@ A :class:`SiteBuilder` keeps what each step found last time and reuses what is s
 - **derive**: item views in a :class:`~statusgen.view.Deriver`. An unchanged item keeps
   its very view object, so the later steps see what changed by identity.
 - **render**: a page is rendered again only when its inputs (:mod:`statusgen.dependencies`)
-  changed, or what every page shows did: the site, the theme (with the fingerprinted names of
-  its static files, which every page links), the overall status, and ``now`` when it is fixed.
+  changed, or what every page shows did: the site, the theme (its templates, messages and the
+  set of its static files), the overall status, and ``now`` when it is fixed. A static file
+  whose content changed gets a new fingerprinted name, which every page links: the pages
+  already rendered get it by a rewrite of that one name in their bytes, not a new render.
 - **generated files** (feeds, API, calendar, badges, sitemap) are made from the new view each
   time, from the posts of a :class:`~statusgen.preview.indexes.PostIndex`; the builder keeps each
   generator, and each keeps what it made
@@ -116,6 +118,8 @@ class SiteBuilder:
         self._theme_key: tuple[Any, ...] | None = None
         self._static_key: tuple[Any, ...] | None = None
         self._static: StaticFiles | None = None
+        #: The published names of the static files the pages served link.
+        self._linked: Mapping[str, str] | None = None
         self._page_deps: dict[str, PageDeps] = {}
         self._theme_noticed = False
 
@@ -176,20 +180,23 @@ class SiteBuilder:
             view = self._views.derive(content, now)
         theme = self.theme(content)
         static = self._static_files(theme)
-        # What every page shows: when it changes, every page is rendered again. That includes the
-        # names of the static files: a page links a stylesheet by a hash of its content.
+        # What every page shows: when it changes, every page is rendered again.
         new_theme = self._prepare_theme(theme, static)
+        rewritten = self._relink(static, new_theme)
         key = (content.site, self.now, self._theme_key, *site_wide(view))
         if key == self._site_wide:
             key = self._site_wide  # the same object: each page's record compares by identity
         full = initial or everything or new_theme or key is not self._site_wide
         self._site_wide = key
         every_page = self._pages.update(view)
+        progress = _Progress(content, view, publish)
         renderer = self._renderer_for(view, theme, static, every_page)
+        if rewritten:  # with the static files they now name: no page links a file not served
+            old = self._snapshot.assets if self._snapshot else {}
+            self._publish(progress, rewritten, [], final=False, assets={**old, **static.files})
         outputs = {entry[0].output: entry for entry in every_page}  # the very entries: records compare them
         removed = [output for output in self._records if output not in outputs]
         rendered: dict[str, bytes] = {}
-        progress = _Progress(content, view, publish)
 
         # 1. The own pages of the items that changed, served before anything else.
         with _timed(timings, "first"):
@@ -239,9 +246,13 @@ class SiteBuilder:
     # -- rendering -----------------------------------------------------------------------------
 
     def _prepare_theme(self, theme: Theme, static: StaticFiles) -> bool:
-        """Start a new renderer when the theme's templates, messages or static files changed; say so."""
+        """Start a new renderer when the theme's templates, messages or set of static files changed; say so.
+
+        Which static files there are changes what pages show (a site theme's custom.css is linked
+        when it exists); a new content of one of them only changes its name (see _relink).
+        """
         key = (tuple(theme.dirs), _fingerprint(sub for d in theme.dirs for sub in (d / "templates", d / "messages")),
-               tuple(static.names.items()))
+               tuple(static.names))
         if key == self._theme_key and not self._theme_noticed and self._renderer is not None:
             return False
         self._theme_key, self._renderer, self._theme_noticed = key, None, False
@@ -257,7 +268,7 @@ class SiteBuilder:
             templates = sorted({page.template for page, _ in every_page} | set(_PAGE_TEMPLATES))
             self._page_deps = check_theme(renderer.env, templates)
         else:
-            renderer.bind(view)
+            renderer.bind(view, static)
         return renderer
 
     def _deps(self, template: str) -> PageDeps:
@@ -304,6 +315,31 @@ class SiteBuilder:
             refuse_clashes(made, out, type(generator).__name__)
             out.update(made)
         return out
+
+    def _relink(self, static: StaticFiles, new_theme: bool) -> dict[str, bytes]:
+        """Return the pages served, with links to static files whose content changed renamed; {} when none did.
+
+        A page names a static file only through ``url()``, as ``…static/<name>.<hash>.<ext>``: the
+        same bytes a new render would give, without rendering every page again for a saved
+        stylesheet. (A page whose own text quoted that very name would be rewritten too; a full
+        build would not.) After a new theme every page is rendered anyway.
+        """
+        linked, self._linked = self._linked, static.names
+        if new_theme or linked is None or linked is static.names or self._snapshot is None:
+            return {}
+        renames = [(old.encode(), static.names[name].encode()) for name, old in linked.items()
+                   if static.names.get(name, old) != old]
+        if not renames:
+            return {}
+        pages = {}
+        for output in self._records:
+            data = self._snapshot.files.get(output)
+            if data is None:
+                continue
+            for old, new in renames:
+                data = data.replace(old, new)
+            pages[output] = data
+        return pages
 
     def _static_files(self, theme: Theme) -> StaticFiles:
         """Return the theme's static files (and the logo), read and fingerprinted again only when one changed."""
