@@ -27,6 +27,7 @@ from ..errors import display_path
 from ..resources import default_theme_dir
 from ..view import ItemLink
 from . import markup
+from .assets import StaticFiles
 from .i18n import CatalogError, Messages, fill
 
 if TYPE_CHECKING:
@@ -117,7 +118,11 @@ class Theme:
         return any((d / CUSTOM_CSS).is_file() for d in self.dirs if d != default_theme_dir())
 
     def assets(self) -> Iterator[tuple[str, Path]]:
-        """Yield (output path, file) for every static file, first folder winning, and the logo; sorted."""
+        """Yield (path, file) for every static file, first folder winning, and the logo; sorted.
+
+        The paths are the names templates use (``static/style.css``); each is published under
+        a fingerprinted name (:meth:`static_files`).
+        """
         found: dict[str, Path] = self._logo_outputs()
         for folder in self.dirs:
             static = folder / "static"
@@ -128,6 +133,10 @@ class Theme:
                     rel = "static/" + path.relative_to(static).as_posix()
                     found.setdefault(rel, path)
         yield from sorted(found.items())
+
+    def static_files(self) -> StaticFiles:
+        """Return the static files (and the logo) read, under their fingerprinted names."""
+        return StaticFiles.of({path: source.read_bytes() for path, source in self.assets()})
 
 
 class ThemeLoader(jinja2.BaseLoader):
