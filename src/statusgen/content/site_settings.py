@@ -65,6 +65,7 @@ def read_settings(root: Path, ctx: Context, node: yaml.Node) -> Settings:
             postmortem_within=policy["postmortem_within"],
             refresh=policy["refresh"],
             backfill_tolerance=policy["backfill_tolerance"],
+            since=policy.get("since"),
         ),
         components=tuple(components),
         source=Source(ctx.path, rec.lines()),
