@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -49,14 +50,17 @@ def test_layout(new_site: Path) -> None:
     files = set(tree(new_site))
     assert {
         "content/site.yaml",
-        "content/incidents/2026-11-22-example-slow-api-responses.yaml",
-        "content/maintenance/2026-12-03-example-dashboard-upgrade.yaml",
-        "content/commitments/2026-11-23-example-index-checks.yaml",
+        "examples/README.md",
+        "examples/incidents/2026-11-22-example-slow-api-responses.yaml",
+        "examples/maintenance/2026-12-03-example-dashboard-upgrade.yaml",
+        "examples/commitments/2026-11-23-example-index-checks.yaml",
         ".gitignore", "README.md", ".vscode/settings.json", ".vscode/extensions.json",
         *(f"schemas/{file_name(n)}" for n in SCHEMAS),
     } <= files
     assert (new_site / ".gitignore").read_text().splitlines()[-1] == "/public/"
     assert (new_site / "README.md").read_text().startswith("# Acme: Status\n")
+    assert not [rel for rel in files if rel.startswith("content/") and rel != "content/site.yaml"], \
+        "the site itself holds no examples: nothing of them can be published"
     assert not [p for p in new_site.parent.iterdir() if p.name != "status"], "no temporary folder left behind"
 
 
@@ -66,11 +70,24 @@ def test_the_site_is_valid_checks_clean_and_builds(new_site: Path, tmp_path: Pat
     content = load_site(new_site / "content")
     assert content.site.title == "Acme: Status"
     assert str(content.site.timezone) == "Europe/Berlin"
-    assert (len(content.incidents), len(content.maintenance), len(content.commitments)) == (1, 1, 1)
+    assert content.site.policy.since == NOW
+    assert (len(content.incidents), len(content.maintenance), len(content.commitments)) == (0, 0, 0)
     result = check_site(new_site / "content", now=NOW)
     assert [p.format() for p in result.problems] == []
     build(new_site / "content", tmp_path / "public", now=NOW, jobs=1)
     assert (tmp_path / "public" / "index.html").is_file()
+    assert not list((tmp_path / "public").glob("*/*example*")), "no example reaches customers"
+
+
+def test_the_examples_are_valid_content_once_copied_into_the_site(new_site: Path) -> None:
+    """Copied into content/, each example loads and checks clean: they show the format as it is."""
+    from statusgen.check.report import check_site
+
+    shutil.copytree(new_site / "examples", new_site / "content", dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("README.md"))
+    content = load_site(new_site / "content")
+    assert (len(content.incidents), len(content.maintenance), len(content.commitments)) == (1, 1, 1)
+    assert [p.format() for p in check_site(new_site / "content", now=NOW).problems] == []
 
 
 def test_site_yaml_explains_every_setting(new_site: Path) -> None:
@@ -92,7 +109,8 @@ def test_editor_settings_point_every_file_at_its_schema(new_site: Path) -> None:
             for path in new_site.glob(pattern):
                 check.validate(yaml.load(path.read_text(), Loader=_TextTimes))
                 covered.add(path.relative_to(new_site).as_posix())
-    assert covered == {rel for rel in tree(new_site) if rel.startswith("content/")}
+    assert covered == {rel for rel in tree(new_site) if rel.startswith(("content/", "examples/")) and
+                       rel.endswith(".yaml")}
 
 
 def test_into_an_empty_folder_or_a_fresh_git_repository(runner: CliRunner, tmp_path: Path) -> None:
@@ -186,7 +204,9 @@ def test_examples_are_dated_around_now(new_site: Path) -> None:
     """A new site's examples never show as a current outage, whenever init runs."""
     from statusgen.view import derive
 
-    view = derive(load_site(new_site / "content"), NOW)
+    examples = {path.relative_to(new_site / "examples").as_posix(): path.read_text()
+                for path in (new_site / "examples").glob("*/*.yaml")}
+    view = derive(load_site(new_site / "content", examples), NOW)
     assert view.open_incidents == [] and view.indicator.key == "none"
     assert [m.id for m in view.upcoming_maintenance] == ["2026-12-03-example-dashboard-upgrade"]
 
@@ -204,4 +224,5 @@ def test_templates_fill_for_any_day(tmp_path: Path, make_site: Callable[..., Pat
         for rel, data in files.items():
             (root / rel).parent.mkdir(parents=True, exist_ok=True)
             (root / rel).write_bytes(data)
-        load_site(root / "content")
+        load_site(root / "content", {rel.partition("/")[2]: data.decode() for rel, data in files.items()
+                                     if rel.startswith("examples/") and rel.endswith(".yaml")})

@@ -184,8 +184,9 @@ def init(directory: Path, title: str, base_url: str, timezone: str | None, now: 
     """Lay out a new status repository in DIRECTORY.
 
     \b
-    content/             site.yaml with every setting explained, and one example
-                         incident, maintenance and commitment (delete them)
+    content/             site.yaml with every setting explained: the site, empty
+    examples/            one example incident, maintenance and commitment, outside
+                         the site (never published; copy one into content/ to use it)
     schemas/             JSON Schema of the content files (as `statusgen schema`)
     .vscode/             editor settings that check the YAML files against them
     .github/workflows/   the workflows shipped with statusgen: check pull requests, publish
@@ -206,7 +207,8 @@ def init(directory: Path, title: str, base_url: str, timezone: str | None, now: 
     shown = display_path(directory)
     log.info("Created a status site in %s (%d files%s).", shown, len(written),
              f", including {workflows} GitHub workflow{'s' if workflows != 1 else ''}" if workflows else "")
-    log.info("Next: set the title, base_url, timezone and components in %s/content/site.yaml, delete the "
-             "examples, then run `statusgen build %s/content`.", shown, shown)
+    log.info("Next: set the title, base_url, timezone and components in %s/content/site.yaml, then run "
+             "`statusgen serve %s/content`. The examples in %s/examples/ show the format; they are never "
+             "published.", shown, shown, shown)
 
 
