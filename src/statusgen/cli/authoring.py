@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +17,7 @@ from .options import (
     NEXT_IN_HELP,
     UPDATE_STATUS_HELP,
     _authoring_options,
+    resolve_now,
 )
 
 if TYPE_CHECKING:
@@ -26,11 +26,12 @@ if TYPE_CHECKING:
 log = logging.getLogger("statusgen")
 
 
-def _session(site_option: Path | None, now: dt.datetime | None) -> Session:
+def _session(site_option: Path | None, now: str | None) -> Session:
     from ..authoring.session import Session
     from ..content.loader import find_site
 
-    return Session(find_site(site_option), now or dt.datetime.now(dt.UTC))
+    site_dir = find_site(site_option)
+    return Session(site_dir, resolve_now(now, site_dir))
 
 
 def _report(written: Written, *, echo_id: bool = False) -> None:
@@ -69,7 +70,7 @@ def new() -> None:
 @_authoring_options
 def new_incident(title: str, impact: str, components: tuple[str, ...], status: str, body: str | None,
                  next_in: str | None, next_by: str | None, workaround: str | None, started: str | None,
-                 item_id: str | None, site_option: Path | None, now: dt.datetime | None) -> None:
+                 item_id: str | None, site_option: Path | None, now: str | None) -> None:
     """Open an incident called TITLE with its first update.
 
     Without --next-in or --next-by the site's policy says when the next update is due;
@@ -99,7 +100,7 @@ def new_incident(title: str, impact: str, components: tuple[str, ...], status: s
 @_authoring_options
 def new_maintenance(title: str, start: str, end: str | None, length: str | None, components: tuple[str, ...],
                     body: str | None, item_id: str | None, site_option: Path | None,
-                    now: dt.datetime | None) -> None:
+                    now: str | None) -> None:
     """Announce a maintenance called TITLE, now.
 
     Less notice than the policy's maintenance_notice is allowed, with a warning.
@@ -123,7 +124,7 @@ def new_maintenance(title: str, start: str, end: str | None, length: str | None,
 @click.option("--id", "item_id", metavar="ID", help=ID_HELP)
 @_authoring_options
 def new_commitment(title: str, due: str, components: tuple[str, ...], incident: str | None, body: str | None,
-                   item_id: str | None, site_option: Path | None, now: dt.datetime | None) -> None:
+                   item_id: str | None, site_option: Path | None, now: str | None) -> None:
     """Make a promise to customers called TITLE, due by --due.
 
     Exit status: 0 when the file was written, 1 when the result would be invalid or the id
@@ -151,7 +152,7 @@ def new_commitment(title: str, due: str, components: tuple[str, ...], incident: 
 @_authoring_options
 def update(item: str, status: str | None, body: str | None, next_in: str | None, next_by: str | None,
            components: tuple[str, ...], corrects: int | None, at: str | None, site_option: Path | None,
-           now: dt.datetime | None) -> None:
+           now: str | None) -> None:
     """Add an update to ITEM, stamped with the current time.
 
     ITEM is an id (2026-11-25-sso-sign-in-failures), the id without its date when only one
@@ -177,7 +178,7 @@ def update(item: str, status: str | None, body: str | None, next_in: str | None,
 @click.option("--next-by", hidden=True)
 @_authoring_options
 def resolve(incident: str, body: str | None, at: str | None, next_in: str | None, next_by: str | None,
-            site_option: Path | None, now: dt.datetime | None) -> None:
+            site_option: Path | None, now: str | None) -> None:
     """Resolve INCIDENT with a last update: status resolved.
 
     A resolved incident promises no next update; say in the text if a postmortem follows.
@@ -198,7 +199,7 @@ def resolve(incident: str, body: str | None, at: str | None, next_in: str | None
 @click.argument("commitment")
 @click.option("-b", "--body", help=BODY_HELP + " Say what was delivered.")
 @_authoring_options
-def deliver(commitment: str, body: str | None, site_option: Path | None, now: dt.datetime | None) -> None:
+def deliver(commitment: str, body: str | None, site_option: Path | None, now: str | None) -> None:
     """Mark COMMITMENT delivered.
 
     The message says whether the ledger counts it as kept (by the original date) or late.
@@ -222,7 +223,7 @@ def deliver(commitment: str, body: str | None, site_option: Path | None, now: dt
 @click.option("--next-by", metavar="TIME", help=NEXT_BY_HELP)
 @_authoring_options
 def postpone(commitment: str, due: str, body: str | None, status: str | None, next_in: str | None,
-             next_by: str | None, site_option: Path | None, now: dt.datetime | None) -> None:
+             next_by: str | None, site_option: Path | None, now: str | None) -> None:
     """Move the due date of COMMITMENT, with the reason.
 
     The page keeps showing the original date and every change. Announce a new date before

@@ -14,13 +14,15 @@ from .options import (
     CONTEXT_SETTINGS,
     FORMAT_HELP,
     HOST_HELP,
+    LIST_NOW_HELP,
     NOW_HELP,
     OUT_HELP,
     PORT_HELP,
     SERVE_NOW_HELP,
     SINCE_HELP,
     SITE_HELP,
-    TimeParam,
+    NowParam,
+    resolve_now,
 )
 
 log = logging.getLogger("statusgen")
@@ -31,10 +33,10 @@ log = logging.getLogger("statusgen")
 @click.option("--site", "site_option", type=click.Path(file_okay=False, path_type=Path), help=SITE_HELP)
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=Path("public"),
               show_default=True, help=OUT_HELP)
-@click.option("--now", type=TimeParam(), help=NOW_HELP)
+@click.option("--now", type=NowParam(), envvar="STATUSGEN_NOW", help=NOW_HELP)
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Processes to render pages with. Default: one per available CPU. The output is the same.")
-def build(site: Path | None, site_option: Path | None, out: Path, now: dt.datetime | None,
+def build(site: Path | None, site_option: Path | None, out: Path, now: str | None,
           jobs: int | None) -> None:
     """Build the status site from SITE into the output folder.
 
@@ -48,7 +50,7 @@ def build(site: Path | None, site_option: Path | None, out: Path, now: dt.dateti
     from ..content.loader import find_site
 
     site_dir = find_site(site or site_option)
-    result = run_build(site_dir, out, now=now or dt.datetime.now(dt.UTC), jobs=jobs)
+    result = run_build(site_dir, out, now=resolve_now(now, site_dir), jobs=jobs)
     log.info(result.summary(out))
     index = (out / "index.html").resolve()
     log.info("Open %s in a browser.", index.as_uri())
@@ -61,10 +63,10 @@ def build(site: Path | None, site_option: Path | None, out: Path, now: dt.dateti
 @click.option("-p", "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, metavar="N",
               help=PORT_HELP)
 @click.option("--host", default="127.0.0.1", show_default=True, metavar="ADDRESS", help=HOST_HELP)
-@click.option("--now", type=TimeParam(), help=SERVE_NOW_HELP)
+@click.option("--now", type=NowParam(), envvar="STATUSGEN_NOW", help=SERVE_NOW_HELP)
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Processes to render the first build with. Default: one per available CPU.")
-def serve(site: Path | None, site_option: Path | None, port: int, host: str, now: dt.datetime | None,
+def serve(site: Path | None, site_option: Path | None, port: int, host: str, now: str | None,
           jobs: int | None) -> None:
     """Serve a live preview of SITE: exactly what customers will see, as you save.
 
@@ -85,17 +87,18 @@ def serve(site: Path | None, site_option: Path | None, port: int, host: str, now
     site_dir = find_site(site or site_option)
     if host not in ("127.0.0.1", "localhost", "::1"):
         log.warning("serving on %s: anyone who can reach this computer can read the preview", host)
-    Preview(site_dir, host=host, port=port, now=now, jobs=jobs or default_jobs()).serve_forever()
+    fixed = resolve_now(now, site_dir) if now is not None else None
+    Preview(site_dir, host=host, port=port, now=fixed, jobs=jobs or default_jobs()).serve_forever()
 
 
 @click.command()
 @click.argument("site", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--site", "site_option", type=click.Path(file_okay=False, path_type=Path), help=SITE_HELP)
-@click.option("--now", type=TimeParam(), help=CHECK_NOW_HELP)
+@click.option("--now", type=NowParam(), envvar="STATUSGEN_NOW", help=CHECK_NOW_HELP)
 @click.option("--since", metavar="GIT_REF", help=SINCE_HELP)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help=FORMAT_HELP)
-def check(site: Path | None, site_option: Path | None, now: dt.datetime | None,
+def check(site: Path | None, site_option: Path | None, now: str | None,
           since: str | None, fmt: str) -> None:
     """Check SITE for silence, broken promises and rewritten history.
 
@@ -112,7 +115,7 @@ def check(site: Path | None, site_option: Path | None, now: dt.datetime | None,
     from ..content.loader import find_site
 
     site_dir = find_site(site or site_option)
-    result = check_site(site_dir, now=now or dt.datetime.now(dt.UTC), since=since)
+    result = check_site(site_dir, now=resolve_now(now, site_dir), since=since)
     report = FORMATTERS[fmt](result)
     if report:
         click.echo(report, nl=False, err=fmt == "text")
@@ -128,9 +131,8 @@ def check(site: Path | None, site_option: Path | None, now: dt.datetime | None,
 @click.option("--open", "open_only", is_flag=True,
               help="Only what needs attention: open incidents, running and upcoming maintenance, open "
                    "commitments.")
-@click.option("--now", type=TimeParam(), envvar="STATUSGEN_NOW",
-              help="The instant to list as of, as a time with an offset. Default: the current time.")
-def list_items(site: Path | None, site_option: Path | None, open_only: bool, now: dt.datetime | None) -> None:
+@click.option("--now", type=NowParam(), envvar="STATUSGEN_NOW", help=LIST_NOW_HELP)
+def list_items(site: Path | None, site_option: Path | None, open_only: bool, now: str | None) -> None:
     """List what is open, what is overdue and what is due, as a table on standard output.
 
     Open incidents come first (OVERDUE updates at the top), then running and upcoming
@@ -144,8 +146,9 @@ def list_items(site: Path | None, site_option: Path | None, open_only: bool, now
     from ..content.loader import find_site, load_site
     from ..view import derive
 
-    content = load_site(find_site(site or site_option))
-    click.echo(render(derive(content, now or dt.datetime.now(dt.UTC)), open_only=open_only), nl=False)
+    site_dir = find_site(site or site_option)
+    content = load_site(site_dir)
+    click.echo(render(derive(content, resolve_now(now, site_dir)), open_only=open_only), nl=False)
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -179,8 +182,8 @@ def schema(kind: str | None, out: Path | None) -> None:
               help="The absolute URL the site will be published at.")
 @click.option("--timezone", metavar="ZONE", help="IANA time zone for the pages, e.g. Europe/Berlin. "
               "Default: this computer's zone.")
-@click.option("--now", type=TimeParam(), envvar="STATUSGEN_NOW", hidden=True, help=AUTHOR_NOW_HELP)
-def init(directory: Path, title: str, base_url: str, timezone: str | None, now: dt.datetime | None) -> None:
+@click.option("--now", type=NowParam(), envvar="STATUSGEN_NOW", hidden=True, help=AUTHOR_NOW_HELP)
+def init(directory: Path, title: str, base_url: str, timezone: str | None, now: str | None) -> None:
     """Lay out a new status repository in DIRECTORY.
 
     \b
@@ -198,11 +201,17 @@ def init(directory: Path, title: str, base_url: str, timezone: str | None, now: 
     Exit status: 0 when the site was laid out, 1 when DIRECTORY is not empty or cannot be
     written, 2 for a wrong command line (an unknown time zone, a base URL that is not one).
     """
-    from ..authoring.scaffold import init_site
+    from ..authoring.scaffold import init_site, local_zone_name
     from ..errors import display_path
+    from ..timeutil import UTC, TimeFormatError, load_zone
 
+    zone: dt.tzinfo
+    try:
+        zone = load_zone(timezone or local_zone_name())
+    except TimeFormatError:
+        zone = UTC  # init says what is wrong with --timezone
     written = init_site(directory, title=title, base_url=base_url, timezone=timezone,
-                        now=now or dt.datetime.now(dt.UTC))
+                        now=resolve_now(now, tz=zone))
     workflows = sum(rel.startswith(".github/workflows/") for rel in written)
     shown = display_path(directory)
     log.info("Created a status site in %s (%d files%s).", shown, len(written),
