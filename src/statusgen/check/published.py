@@ -229,9 +229,13 @@ def _backfill_problems(ctx: _Context, rel: str, new: File, positions: list[int],
             continue
         said = "says it was posted" if declared else "is dated"
         stamp = when.astimezone(ctx.tz).isoformat()
-        hint = (f"set posted_at to when it was really posted ({stamp})" if declared
-                else f"if it was written after the fact, add `posted_at: {stamp}` so the page shows both "
-                "times and the incident does not look shorter than it was")
+        if kind != "incidents":  # only incident updates have posted_at
+            hint = f"set `at` to when customers could first read it ({stamp})"
+        elif declared:
+            hint = f"set posted_at to when it was really posted ({stamp})"
+        else:
+            hint = (f"if it was written after the fact, add `posted_at: {stamp}` so the page shows both times and "
+                    "the incident does not look shorter than it was")
         yield _problem(ctx, rel, new.lines[j], "backfilled",
                        f"update {j + 1} {said} {local(claimed, ctx.tz)} but was committed "
                        f"{local(when, ctx.tz)}, {timeutil.humanize_duration(late)} later{suffix}",
