@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -327,11 +327,17 @@ def _encode(text: str, original: bytes | None) -> bytes:
 def append_update(session: Session, kind: str, item_id: str, pairs: Pairs,
                   body: Body | None) -> tuple[Path, Content]:
     """Append the update ``pairs`` to the item's file; return its path and the new content."""
+    return edit_item(session, kind, item_id, lambda text: append_item(text, "updates", pairs), body)
+
+
+def edit_item(session: Session, kind: str, item_id: str, change: Callable[[str], str],
+              body: Body | None) -> tuple[Path, Content]:
+    """Write the item's file as ``change`` makes it from its text; return its path and the new content."""
     rel = f"{kind}/{item_id}.yaml"
     path = session.site_dir / rel
     original = path.read_bytes()
     text = original.decode("utf-8-sig")
-    content = commit(session, rel, append_item(text, "updates", pairs), body, create=False, original=original)
+    content = commit(session, rel, change(text), body, create=False, original=original)
     return path, content
 
 
