@@ -226,3 +226,23 @@ def test_templates_fill_for_any_day(tmp_path: Path, make_site: Callable[..., Pat
             (root / rel).write_bytes(data)
         load_site(root / "content", {rel.partition("/")[2]: data.decode() for rel, data in files.items()
                                      if rel.startswith("examples/") and rel.endswith(".yaml")})
+
+
+def test_the_first_commit_is_safe_and_the_examples_go_without_a_trace(runner: CliRunner, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """`init`, `git add -A && git commit`, later delete the examples: nothing published, nothing to report."""
+    from statusgen.check.report import check_site
+
+    from .test_check_git import Repo
+
+    repo = Repo(tmp_path / "status")
+    assert init(runner, repo.root).exit_code == 0
+    repo.commit("2026-11-25T12:00:00+01:00", "statusgen init")
+    build(repo.root / "content", tmp_path / "public", now=NOW, jobs=1)
+    published = {p.relative_to(tmp_path / "public").as_posix() for p in (tmp_path / "public").rglob("*")}
+    assert not [p for p in published if "example" in p], "no example reaches customers"
+    shutil.rmtree(repo.root / "examples")
+    repo.commit("2026-11-25T12:30:00+01:00", "Remove the examples")
+    monkeypatch.chdir(repo.root)
+    result = check_site(Path("content"), now=NOW, since="HEAD~1")
+    assert [p.format() for p in result.problems] == []
