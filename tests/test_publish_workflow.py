@@ -145,6 +145,9 @@ def test_a_scheduled_run_checks_the_clock_only(github: GitHub) -> None:
 def test_the_page_still_deploys_when_the_check_fails() -> None:
     jobs = WORKFLOW["jobs"]
     assert "needs" not in jobs["publish"], "the deploy job must not wait for the check"
+    assert "concurrency" not in WORKFLOW and "concurrency" not in jobs["check"], \
+        "a queued check is never cancelled by a newer push: every push is compared with the one before"
+    assert jobs["publish"]["concurrency"] == {"group": "pages", "cancel-in-progress": False}
     checkout = jobs["check"]["steps"][0]
     assert checkout["uses"].startswith("actions/checkout@") and checkout["with"]["fetch-depth"] == 0
     assert True in WORKFLOW and "push" in WORKFLOW[True], "the workflow runs on pushes (YAML 1.1 reads `on` as true)"

@@ -234,7 +234,8 @@ _POSTMORTEM = ("restore the postmortem as published and add a revision: `statusg
 PROTECTED: dict[str, tuple[tuple[str, str], ...]] = {
     "incidents": (
         ("title", _INCIDENT_UPDATE.format(key="title")),
-        ("impact", _INCIDENT_UPDATE.format(key="impact")),
+        ("impact", "restore `impact: {old}` and add an update with `impact: {new}` and the reason (`statusgen update "
+                   "ID --impact {new}`): the page says when the impact changed, and a postmortem owed stays owed"),
         ("components", "restore them and give the new component statuses in an update (`components:`, "
                        "`statusgen update ID --component id=status`)"),
         ("started_at", "restore the published start: a published incident never gets shorter; if the time was "
@@ -291,7 +292,7 @@ def fact_findings(kind: str, old: File, new: File, since: str, tz: dt.tzinfo) ->
         detail = {"added": f"it says {now}", "removed": f"it said {was}", "edited": f"it said {was} and now says {now}",
                    "changed": f"it was {was} and is now {now}"}[how]
         yield Finding(new.line(key), "fact-edited", f"{key} was {how} after it was published (in {since}): "
-                      f"{detail}", hint)
+                      f"{detail}", hint.replace("{old}", str(before)).replace("{new}", str(after)))
 
 
 def _empty_equal(a: Any, b: Any) -> bool:
