@@ -8,17 +8,19 @@ a weaker policy is a warning. The repository and its helpers are those of test_c
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from statusgen.check.facts import fact_findings, parse
 from statusgen.check.report import check_site
 
 from .conftest import BASE_SITE, NOW
 from .test_check_git import COMMITMENT, INCIDENT, MAINTENANCE, PUBLISHED, Repo, append, found
-
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 LATER = "2026-11-23T10:05:00+01:00"  # when the changes are committed: soon after the updates they add
 
@@ -26,6 +28,8 @@ LATER = "2026-11-23T10:05:00+01:00"  # when the changes are committed: soon afte
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
     """The base site published on main, and a branch `pr` checked out to change it."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
     repo = Repo(tmp_path / "status")
     shutil.copytree(BASE_SITE, repo.root / "content")
     repo.commit(PUBLISHED, "publish")
@@ -244,3 +248,46 @@ def test_a_stronger_policy_only_asks_for_its_date(repo: Repo) -> None:
                            "policy.since is not given")]
     policy(repo, "  since: 2026-11-25T11:00:00+01:00\n")
     assert warnings() == []
+
+
+# -- what counts as a change, as a property (no git needed) -------------------------------------------------
+
+_WORDS = st.lists(st.text(alphabet="abcdefghij", min_size=1, max_size=8), min_size=1, max_size=12)
+_INSTANTS = st.datetimes(min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2030, 1, 1),
+                         timezones=st.just(dt.UTC))
+_OFFSETS = st.integers(min_value=-12 * 4, max_value=14 * 4).map(lambda q: dt.timezone(dt.timedelta(minutes=15 * q)))
+
+
+def _maintenance(start: dt.datetime, words: list[str], width: int) -> str:
+    lines, line = [], ""
+    for word in words:  # wrap the body at ``width`` characters
+        if line and len(line) + len(word) + 1 > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    body = "\n".join(f"  {text}" for text in [*lines, line])
+    return (f"title: Upgrade\ncomponents: [web]\nannounced_at: 2019-12-01T00:00:00Z\nstarts_at: {start.isoformat()}\n"
+            f"ends_at: 2030-06-01T00:00:00Z\nbody: |\n{body}\n")
+
+
+@given(_INSTANTS, _OFFSETS, _WORDS, st.integers(min_value=1, max_value=40))
+def test_an_offset_rewrite_or_a_reflow_is_never_a_change(when: dt.datetime, offset: dt.tzinfo, words: list[str],
+                                                        width: int) -> None:
+    old = parse(_maintenance(when, words, 80))
+    new = parse(_maintenance(when.astimezone(offset), words, width))
+    assert old is not None and new is not None
+    assert list(fact_findings("maintenance", old, new, "main", dt.UTC)) == []
+
+
+@given(_INSTANTS, _WORDS, _WORDS)
+def test_any_other_wording_or_instant_is_reported_on_its_line(when: dt.datetime, words: list[str],
+                                                              other: list[str]) -> None:
+    old = parse(_maintenance(when, words, 80))
+    reworded = parse(_maintenance(when, other, 80))
+    moved = parse(_maintenance(when + dt.timedelta(seconds=1), words, 80))
+    assert old is not None and reworded is not None and moved is not None
+    found = [(f.line, f.message.split(" ")[0]) for f in fact_findings("maintenance", old, reworded, "main", dt.UTC)]
+    assert found == ([] if words == other else [(6, "body")])
+    assert [(f.line, f.rule) for f in fact_findings("maintenance", old, moved, "main", dt.UTC)] == [
+        (4, "fact-edited")]

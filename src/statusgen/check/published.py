@@ -361,29 +361,36 @@ def _changed_files(ctx: _Context) -> tuple[dict[str, str], dict[str, str]]:
 
 def _renamed_by_content(changed: dict[str, str], olds: dict[str, bytes | None], news: dict[str, File | None],
                         renamed: dict[str, str]) -> dict[str, str]:
-    """Return renames git did not see (not committed yet, or heavily edited): a new file that is a deleted one."""
+    """Return renames git did not see (not committed yet, or heavily edited): a new file that is a deleted one.
+
+    A file is the same item as a deleted one of its kind when its first update is the same, or the
+    facts that name it (:data:`_IDENTITY`) are. Looked up by those keys: linear in the files changed.
+    """
     taken = set(renamed.values())
-    deleted = {rel: parse(olds.get(rel)) for rel, how in changed.items()
-               if rel not in news and rel not in taken and olds.get(rel) is not None}
+    by_key: dict[str, str] = {}
+    for rel in sorted(rel for rel in changed if rel not in news and rel not in taken and olds.get(rel) is not None):
+        old = parse(olds.get(rel))
+        if old is not None:
+            for key in _identities(rel.split("/")[0], old):
+                by_key.setdefault(key, rel)
     found: dict[str, str] = {}
     for rel, new in sorted(news.items()):
         if new is None or rel in renamed or olds.get(rel) is not None:
             continue
-        kind = rel.split("/")[0]
-        for was, old in sorted(deleted.items()):
-            if old is not None and was.split("/")[0] == kind and _same_item(kind, old, new):
-                found[rel] = was
-                del deleted[was]
-                break
+        was = next((by_key[k] for k in _identities(rel.split("/")[0], new)
+                    if k in by_key and by_key[k] not in found.values()), None)
+        if was is not None:
+            found[rel] = was
     return found
 
 
-def _same_item(kind: str, old: File, new: File) -> bool:
-    """Return whether two files are the same published item: the first update, or the facts that name it."""
-    if old.updates and new.updates and old.updates[0] == new.updates[0]:
-        return True
+def _identities(kind: str, file: File) -> list[str]:
+    """Return the keys that identify a published item: its first update, and its naming facts."""
+    keys = [key_of([kind, "first", file.updates[0]])] if file.updates else []
     when, title = _IDENTITY[kind]
-    return old.get(when) is not None and old.get(when) == new.get(when) and old.get(title) == new.get(title)
+    if file.get(when) is not None:
+        keys.append(key_of([kind, file.get(when), file.get(title)]))
+    return keys
 
 
 def _rename_problem(ctx: _Context, rel: str, was: str, kind: str) -> Problem:
