@@ -96,7 +96,7 @@ def test_responsiveness_figures(make_site: Callable[..., Path]) -> None:
         "incidents": 3,
         "first_update_median_seconds": 720,
         "next_update_promises": {"settled": 4, "kept": 2, "share_kept": 0.5},
-        "commitments": {"kept": 1, "late": 1, "broken": 1, "withdrawn": 0},
+        "commitments": {"kept": 1, "late": 1, "broken": 1, "withdrawn": 0, "reduced": 0},
     }
 
 

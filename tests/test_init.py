@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -53,14 +54,17 @@ def test_layout(new_site: Path) -> None:
     files = set(tree(new_site))
     assert {
         "content/site.yaml",
-        "content/incidents/2026-11-22-example-slow-api-responses.yaml",
-        "content/maintenance/2026-12-03-example-dashboard-upgrade.yaml",
-        "content/commitments/2026-11-23-example-index-checks.yaml",
+        "examples/README.md",
+        "examples/incidents/2026-11-22-example-slow-api-responses.yaml",
+        "examples/maintenance/2026-12-03-example-dashboard-upgrade.yaml",
+        "examples/commitments/2026-11-23-example-index-checks.yaml",
         ".gitignore", "README.md", ".vscode/settings.json", ".vscode/extensions.json",
         *(f"schemas/{file_name(n)}" for n in SCHEMAS),
     } <= files
     assert (new_site / ".gitignore").read_text().splitlines()[-1] == "/public/"
     assert (new_site / "README.md").read_text().startswith("# Acme: Status\n")
+    assert not [rel for rel in files if rel.startswith("content/") and rel != "content/site.yaml"], \
+        "the site itself holds no examples: nothing of them can be published"
     assert not [p for p in new_site.parent.iterdir() if p.name != "status"], "no temporary folder left behind"
 
 
@@ -70,11 +74,24 @@ def test_the_site_is_valid_checks_clean_and_builds(new_site: Path, tmp_path: Pat
     content = load_site(new_site / "content")
     assert content.site.title == "Acme: Status"
     assert str(content.site.timezone) == "Europe/Berlin"
-    assert (len(content.incidents), len(content.maintenance), len(content.commitments)) == (1, 1, 1)
+    assert content.site.policy.since == NOW
+    assert (len(content.incidents), len(content.maintenance), len(content.commitments)) == (0, 0, 0)
     result = check_site(new_site / "content", now=NOW)
     assert [p.format() for p in result.problems] == []
     build(new_site / "content", tmp_path / "public", now=NOW, jobs=1)
     assert (tmp_path / "public" / "index.html").is_file()
+    assert not list((tmp_path / "public").glob("*/*example*")), "no example reaches customers"
+
+
+def test_the_examples_are_valid_content_once_copied_into_the_site(new_site: Path) -> None:
+    """Copied into content/, each example loads and checks clean: they show the format as it is."""
+    from statusgen.check.report import check_site
+
+    shutil.copytree(new_site / "examples", new_site / "content", dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("README.md"))
+    content = load_site(new_site / "content")
+    assert (len(content.incidents), len(content.maintenance), len(content.commitments)) == (1, 1, 1)
+    assert [p.format() for p in check_site(new_site / "content", now=NOW).problems] == []
 
 
 def test_site_yaml_explains_every_setting(new_site: Path) -> None:
@@ -96,7 +113,8 @@ def test_editor_settings_point_every_file_at_its_schema(new_site: Path) -> None:
             for path in new_site.glob(pattern):
                 check.validate(yaml.load(path.read_text(), Loader=_TextTimes))
                 covered.add(path.relative_to(new_site).as_posix())
-    assert covered == {rel for rel in tree(new_site) if rel.startswith("content/")}
+    assert covered == {rel for rel in tree(new_site) if rel.startswith(("content/", "examples/")) and
+                       rel.endswith(".yaml")}
 
 
 def test_into_an_empty_folder_or_a_fresh_git_repository(runner: CliRunner, tmp_path: Path) -> None:
@@ -181,7 +199,8 @@ def test_requirements_pin_what_ci_installs(new_site: Path) -> None:
 def test_each_host_gets_its_files(runner: CliRunner, tmp_path: Path, host: str) -> None:
     result = init(runner, tmp_path / "status", "--host", host)
     assert result.exit_code == 0, result.output
-    written = {rel for rel in tree(tmp_path / "status") if not rel.startswith(("content/", "schemas/", ".vscode/"))}
+    common = ("content/", "examples/", "schemas/", ".vscode/")
+    written = {rel for rel in tree(tmp_path / "status") if not rel.startswith(common)}
     assert written == {".gitignore", "README.md", "requirements.txt", *HOSTS[host].files}
     assert f"{HOSTS[host].title}: {HOSTS[host].setting} (statusgen's docs/deploy/{host}.md)." in result.stderr
     assert (ROOT / "docs" / "deploy" / f"{host}.md").is_file()
@@ -248,7 +267,9 @@ def test_examples_are_dated_around_now(new_site: Path) -> None:
     """A new site's examples never show as a current outage, whenever init runs."""
     from statusgen.view import derive
 
-    view = derive(load_site(new_site / "content"), NOW)
+    examples = {path.relative_to(new_site / "examples").as_posix(): path.read_text()
+                for path in (new_site / "examples").glob("*/*.yaml")}
+    view = derive(load_site(new_site / "content", examples), NOW)
     assert view.open_incidents == [] and view.indicator.key == "none"
     assert [m.id for m in view.upcoming_maintenance] == ["2026-12-03-example-dashboard-upgrade"]
 
@@ -266,4 +287,25 @@ def test_templates_fill_for_any_day(tmp_path: Path, make_site: Callable[..., Pat
         for rel, data in files.items():
             (root / rel).parent.mkdir(parents=True, exist_ok=True)
             (root / rel).write_bytes(data)
-        load_site(root / "content")
+        load_site(root / "content", {rel.partition("/")[2]: data.decode() for rel, data in files.items()
+                                     if rel.startswith("examples/") and rel.endswith(".yaml")})
+
+
+def test_the_first_commit_is_safe_and_the_examples_go_without_a_trace(runner: CliRunner, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """`init`, `git add -A && git commit`, later delete the examples: nothing published, nothing to report."""
+    from statusgen.check.report import check_site
+
+    from .test_check_git import Repo
+
+    repo = Repo(tmp_path / "status")
+    assert init(runner, repo.root).exit_code == 0
+    repo.commit("2026-11-25T12:00:00+01:00", "statusgen init")
+    build(repo.root / "content", tmp_path / "public", now=NOW, jobs=1)
+    published = {p.relative_to(tmp_path / "public").as_posix() for p in (tmp_path / "public").rglob("*")}
+    assert not [p for p in published if "example" in p], "no example reaches customers"
+    shutil.rmtree(repo.root / "examples")
+    repo.commit("2026-11-25T12:30:00+01:00", "Remove the examples")
+    monkeypatch.chdir(repo.root)
+    result = check_site(Path("content"), now=NOW, since="HEAD~1")
+    assert [p.format() for p in result.problems] == []

@@ -94,7 +94,8 @@ def test_every_message_a_template_names_exists_and_every_message_is_used() -> No
     assert sorted(named - ENGLISH.keys()) == []
     # Messages chosen by name at render time: labels (the `label` filter), formats, the script's,
     # the ledger rows and the overdue sentences (built from a prefix in the template).
-    dynamic = ("label.", "date.", "number.", "duration.", "js.", "commitments.ledger.", "next.past_")
+    dynamic = ("label.", "date.", "number.", "duration.", "js.", "commitments.ledger.", "next.past_",
+               "incident.impact_level.", "incident.impact_raised", "incident.impact_lowered", "commitment.scope_")
     unused = sorted(k for k in ENGLISH.keys() - named if not k.startswith(dynamic))
     assert unused == []
 

@@ -39,6 +39,10 @@ ACTIONS = {"actions/checkout@v4", "actions/setup-python@v5", "actions/configure-
            "aws-actions/configure-aws-credentials@v4"}
 
 
+#: What GitHub reports for the first push of a new repository's main: no commit before it.
+FIRST_PUSH = {"github.event.before": "0" * 40}
+
+
 @dataclass
 class Machine:
     """A CI machine here: a fresh venv on PATH whose pip sees only the wheelhouse."""
@@ -155,7 +159,7 @@ def test_github_pages_publish_passes_on_its_first_run(status_repo: dict[str, Any
     machine: Machine = status_repo["machine"]
     repo = clone(status_repo, tmp_path)
     workflow = repo / ".github/workflows/publish.yml"
-    run_job(machine, workflow, "check", repo, {})
+    run_job(machine, workflow, "check", repo, FIRST_PUSH)
     used = run_job(machine, workflow, "publish", repo, {"steps.deployment.outputs.page_url": ""})
     assert used[-3:] == ["actions/configure-pages@v5", "actions/upload-pages-artifact@v3", "actions/deploy-pages@v4"]
     home = (repo / "public" / "index.html").read_text(encoding="utf-8")
@@ -166,24 +170,33 @@ def test_the_pull_request_check_passes_a_new_update_and_fails_a_rewrite(status_r
                                                                         tmp_path: Path) -> None:
     machine: Machine = status_repo["machine"]
     work: Path = status_repo["work"]
-    offline.git(work, "checkout", "-q", "-b", "new-incident", "main")
-    done = machine.run('statusgen new incident "Slow sign-in" --impact minor --body "We are looking into it." '
-                       "--next-in 30m", work)
-    assert done.returncode == 0, done.stderr
+    # Something published on main first: an incident, reported and resolved.
+    offline.git(work, "checkout", "-q", "main")
+    for command in ('statusgen new incident "Slow sign-in" --impact minor --id slow-sign-in '
+                    '--body "We are looking into it." --next-in 30m',
+                    'statusgen resolve slow-sign-in --body "Sign-in is fast again since 10:20."'):
+        done = machine.run(command, work)
+        assert done.returncode == 0, done.stderr
     offline.git(work, "add", "-A")
     offline.git(work, "commit", "-q", "-m", "Incident: slow sign-in")
-    offline.git(work, "push", "-q", "origin", "new-incident")
-    repo = clone(status_repo, tmp_path, "new-incident")
+    offline.git(work, "push", "-q", "origin", "main")
+    # A pull request that adds to it honestly passes.
+    offline.git(work, "checkout", "-q", "-b", "correction", "main")
+    done = machine.run('statusgen update slow-sign-in --corrects 2 --body "It was fast again since 10:15."', work)
+    assert done.returncode == 0, done.stderr
+    offline.git(work, "commit", "-q", "-am", "Incident: a correction")
+    offline.git(work, "push", "-q", "origin", "correction")
+    repo = clone(status_repo, tmp_path, "correction")
     offline.git(repo, "fetch", "-q", "origin", "main")  # fetch-depth: 0 brings every branch
     workflow = repo / ".github/workflows/check-pr.yml"
     run_job(machine, workflow, "check", repo, {"github.base_ref": "main"})
-
-    (example,) = (repo / "content" / "incidents").glob("*example-slow-api-responses.yaml")
-    example.write_text(example.read_text(encoding="utf-8").replace("Some API requests", "A few API requests"),
-                       encoding="utf-8")
+    # One that rewrites what was published fails, with the problem on its line.
+    published = repo / "content" / "incidents" / "slow-sign-in.yaml"
+    published.write_text(published.read_text(encoding="utf-8").replace("We are looking into it.",
+                                                                       "We were looking into it."), encoding="utf-8")
     with pytest.raises(AssertionError, match="failed"):
         run_job(machine, workflow, "check", repo, {"github.base_ref": "main"})
-    assert "::error file=content/incidents/" in machine.run(
+    assert "::error file=content/incidents/slow-sign-in.yaml" in machine.run(
         'statusgen check content --since "origin/main" --format github', repo).stdout
     offline.git(work, "checkout", "-q", "main")
 
@@ -197,7 +210,7 @@ def test_netlify_builds_with_its_command_and_the_workflow_checks(status_repo: di
     assert (repo / config["publish"] / "_headers").is_file()
     workflow = repo / ".github/workflows/netlify-rebuild.yml"
     jobs = yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"]
-    run_job(machine, workflow, "check", repo, {})
+    run_job(machine, workflow, "check", repo, FIRST_PUSH)
     # On a push Netlify builds by itself: the hook is called on the schedule only.
     assert jobs["rebuild"]["if"] == "github.event_name != 'push'"
     hook = jobs["rebuild"]["steps"][0]
@@ -211,7 +224,7 @@ def test_cloudflare_pages_builds_and_uploads_public(status_repo: dict[str, Any],
     workflow = repo / ".github/workflows/publish-cloudflare-pages.yml"
     secrets = {f"secrets.{name}": "x" for name in ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_ACCOUNT_ID",
                                                    "CLOUDFLARE_PAGES_PROJECT")}
-    run_job(machine, workflow, "check", repo, {})
+    run_job(machine, workflow, "check", repo, FIRST_PUSH)
     assert run_job(machine, workflow, "publish", repo, secrets)[-1] == "cloudflare/wrangler-action@v3"
     (upload,) = [s for s in yaml.safe_load(workflow.read_text())["jobs"]["publish"]["steps"] if "uses" in s
                  and "wrangler" in s["uses"]]
@@ -232,7 +245,7 @@ def test_s3_copies_static_files_first_with_their_cache_rules(status_repo: dict[s
                               f'"{calls}"\n')
     (fake / "aws").chmod(0o755)
     workflow = repo / ".github/workflows/publish-s3.yml"
-    run_job(machine, workflow, "check", repo, {})
+    run_job(machine, workflow, "check", repo, FIRST_PUSH)
     secrets = {"secrets.AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/status", "secrets.AWS_REGION": "eu-central-1",
                "secrets.S3_BUCKET": "status-acme"}
     machine.env = {**machine.env, "PATH": f"{fake}{os.pathsep}{machine.env['PATH']}"}
@@ -273,8 +286,8 @@ def test_the_gitlab_pipeline_checks_merge_requests_and_publishes_pages(status_re
             ran.append(name)
         return ran
 
-    assert run_pipeline({"CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "main", "CI_DEFAULT_BRANCH": "main"}) == [
-        "check", "pages"]
+    assert run_pipeline({"CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "main", "CI_DEFAULT_BRANCH": "main",
+                         "CI_COMMIT_BEFORE_SHA": "0" * 40}) == ["check", "pages"]
     assert (repo / pipeline["pages"]["artifacts"]["paths"][0] / "index.html").is_file()
     assert run_pipeline({"CI_PIPELINE_SOURCE": "merge_request_event", "CI_DEFAULT_BRANCH": "main",
                          "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main"}) == ["check-merge-request"]

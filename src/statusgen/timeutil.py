@@ -47,6 +47,56 @@ def parse_time(text: str) -> dt.datetime:
     return parsed
 
 
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
+_LOCAL = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{1,2}):(\d{2})(?::(\d{2}))?")
+_WHEN_HINT = ("write 14:30 (today), 2026-11-25 14:30 (both in the site's time zone) or a time with an "
+              "offset, e.g. 2026-11-25T14:30:00+01:00")
+
+
+WHEN_HINT = _WHEN_HINT
+
+
+def is_local_time(text: str) -> bool:
+    """Return whether ``text`` is a time written without an offset (``14:30``, ``2026-11-25 14:30``)."""
+    value = text.strip()
+    return bool(_CLOCK.fullmatch(value) or _LOCAL.fullmatch(value))
+
+
+def parse_when(text: str, tz: dt.tzinfo, now: dt.datetime) -> dt.datetime:
+    """Return the time ``text`` means: with an offset as written, else in the site's zone ``tz``.
+
+    ``14:30`` is today in ``tz``; ``2026-11-25 14:30`` is that day. A local time that does
+    not exist (skipped by a DST change) is refused; one that happens twice means the first.
+    """
+    value = text.strip()
+    try:
+        return parse_time(value)
+    except TimeFormatError:
+        pass
+    clock = _CLOCK.fullmatch(value)
+    local = _LOCAL.fullmatch(value)
+    if clock:
+        day = now.astimezone(tz).date()
+        hour, minute, second = int(clock[1]), int(clock[2]), 0
+    elif local:
+        try:
+            day = dt.date.fromisoformat(local[1])
+        except ValueError:
+            raise TimeFormatError(f"{value!r} is not a time", _WHEN_HINT) from None
+        hour, minute, second = int(local[2]), int(local[3]), int(local[4] or 0)
+    else:
+        raise TimeFormatError(f"{value!r} is not a time", _WHEN_HINT)
+    try:
+        naive = dt.datetime.combine(day, dt.time(hour, minute, second))
+    except ValueError:
+        raise TimeFormatError(f"{value!r} is not a time", _WHEN_HINT) from None
+    aware = naive.replace(tzinfo=tz)
+    if aware.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != naive:
+        raise TimeFormatError(f"{value} does not exist in the site's time zone {tz} (the clocks change then)",
+                              "give a time with an offset")
+    return aware
+
+
 def parse_date(text: str) -> dt.date:
     """Return the calendar date written as ``YYYY-MM-DD``."""
     value = text.strip()

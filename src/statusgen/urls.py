@@ -100,6 +100,11 @@ def update(number: int) -> str:
     return f"update-{number}"
 
 
+def revision(number: int) -> str:
+    """Return the anchor of revision ``number`` (1-based) of a postmortem."""
+    return f"{POSTMORTEM}-revision-{number}"
+
+
 def anchored(path: str, anchor: str) -> str:
     """Return ``path#anchor``."""
     return f"{path}#{anchor}"
@@ -143,6 +148,7 @@ class Urls:
     badge_svg = staticmethod(badge_svg)
     api_v2 = staticmethod(api_v2)
     update = staticmethod(update)
+    revision = staticmethod(revision)
     anchored = staticmethod(anchored)
 
 

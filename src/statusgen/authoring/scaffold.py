@@ -1,10 +1,13 @@
 """`statusgen init DIR`: a new status repository, laid out like this project and ready to commit.
 
-``DIR/content/`` holds site.yaml (every setting explained in comments) and one example of
-each kind, dated around "now" so that they pass validation and `statusgen check`;
-``DIR/schemas/`` the JSON Schema of :mod:`jsonschema_out`, which ``DIR/.vscode/`` points
-the YAML files at; ``DIR/requirements.txt`` the statusgen CI installs (:mod:`.install`);
-and the files each chosen host needs (:mod:`.hosts`: workflows, pipeline, settings).
+``DIR/content/`` holds site.yaml (every setting explained in comments) and nothing else, so
+the first ``git add -A && git commit`` publishes nothing customers should not see;
+``DIR/examples/`` one example of each kind, dated around "now" so that they pass validation
+and `statusgen check` when copied into ``content/``, but outside the site: never published,
+and never "deleted after it was published" when they go; ``DIR/schemas/`` the JSON Schema
+of :mod:`jsonschema_out`, which ``DIR/.vscode/`` points the YAML files at;
+``DIR/requirements.txt`` the statusgen CI installs (:mod:`.install`); and the files each
+chosen host needs (:mod:`.hosts`: workflows, pipeline, settings).
 Everything is written to a temporary folder and checked before it is moved into place, so a
 failed init leaves nothing behind.
 """
@@ -32,6 +35,8 @@ log = logging.getLogger(__name__)
 SKELETON = resources.SKELETON
 #: What may already be in DIR: a fresh `git init` or `git clone` of an empty repository.
 ALLOWED_EXISTING = {".git"}
+#: The folder of the examples, beside ``content/`` (outside the site: never published).
+EXAMPLES = "examples"
 
 
 def init_site(target: Path, *, title: str, base_url: str, timezone: str | None, now: dt.datetime,
@@ -98,10 +103,12 @@ def skeleton_files(*, title: str, base_url: str, zone_name: str, now: dt.datetim
     times = example_times(now)
     files: dict[str, str] = {
         "content/site.yaml": _fill("site.yaml", title=inline_text(title), base_url=inline_text(base_url),
-                                   timezone=inline_text(zone_name)),
-        f"content/incidents/{times['incident']}.yaml": _fill("incident.yaml", **times),
-        f"content/maintenance/{times['maintenance']}.yaml": _fill("maintenance.yaml", **times),
-        f"content/commitments/{times['commitment']}.yaml": _fill("commitment.yaml", **times),
+                                   timezone=inline_text(zone_name), since=times["announced"]),
+        # Examples live outside the site folder: never published, whatever is committed.
+        f"{EXAMPLES}/incidents/{times['incident']}.yaml": _fill("incident.yaml", **times),
+        f"{EXAMPLES}/maintenance/{times['maintenance']}.yaml": _fill("maintenance.yaml", **times),
+        f"{EXAMPLES}/commitments/{times['commitment']}.yaml": _fill("commitment.yaml", **times),
+        f"{EXAMPLES}/README.md": _fill("examples.md"),
         ".gitignore": _fill("gitignore"),
         "README.md": _fill("README.md", title=title),
         ".vscode/settings.json": editor_settings(),
@@ -145,6 +152,7 @@ def editor_settings() -> str:
     """Return .vscode/settings.json: each kind of YAML file checked against its schema."""
     schemas = {
         f"./schemas/{jsonschema_out.file_name(name)}": [f"content/{files}"]
+        + ([f"{EXAMPLES}/{files}"] if name != "site" else [])
         for name, (_, files) in jsonschema_out.SCHEMAS.items()
     }
     return json.dumps({"yaml.schemas": schemas}, indent=2) + "\n"
@@ -158,7 +166,7 @@ def _write_tree(target: Path, files: dict[str, bytes]) -> None:
     """Write ``files`` into a temporary folder beside ``target``, validate the site, then move it in."""
     with fsutil.staging_folder(target, ".init") as tmp:
         fsutil.write_files(tmp, files)
-        _validate(tmp / "content")
+        _validate(tmp)
         if not target.exists():
             os.replace(tmp, target)
         else:
@@ -166,10 +174,13 @@ def _write_tree(target: Path, files: dict[str, bytes]) -> None:
                 os.replace(entry, target / entry.name)
 
 
-def _validate(site_dir: Path) -> None:
-    """Refuse options that make an invalid site.yaml (the templates themselves are tested)."""
+def _validate(root: Path) -> None:
+    """Refuse options that make an invalid site.yaml or examples that would not fit it (the templates
+    themselves are tested): the examples are read as if they were in the site."""
+    examples = {path.relative_to(root / EXAMPLES).as_posix(): path.read_text(encoding="utf-8")
+                for path in sorted((root / EXAMPLES).glob("*/*.yaml"))}
     try:
-        load_site(site_dir)
+        load_site(root / "content", examples)
     except ContentError as exc:
         reasons = "; ".join(f"{p.message} ({p.hint})" if p.hint else p.message for p in exc.problems)
         raise UsageProblem(f"these options make an invalid site.yaml: {reasons}") from None

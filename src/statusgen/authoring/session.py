@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,11 +26,14 @@ from ..content.model import ComponentStatus, Content
 from ..content.values import SLUG_HINT, SLUG_RE
 from ..errors import StatusgenError, UsageProblem, did_you_mean, display_path
 from ..fsutil import write_atomic
+from ..timeutil import parse_when
 from . import editor
 from .editor import Body
 from .yamledit import Pairs, Raw, append_item
 
 log = logging.getLogger(__name__)
+
+__all__ = ["Refused", "Session", "Written", "parse_due", "parse_when"]
 
 #: Longest title part of a generated id; ids stay readable in URLs (the limit is 100).
 SLUG_TITLE_LENGTH = 60
@@ -39,10 +42,6 @@ _FOLD = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o",
                        "Đ": "d", "ł": "l", "Ł": "l", "þ": "th", "Þ": "th", "ð": "d", "Ð": "d", "ı": "i"})
 INCIDENT_COMPONENT_STATUSES = [s for s in ComponentStatus if s is not ComponentStatus.UNDER_MAINTENANCE]
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
-_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
-_LOCAL = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{1,2}):(\d{2})(?::(\d{2}))?")
-_WHEN_HINT = ("write 14:30 (today), 2026-11-25 14:30 (both in the site's time zone) or a time with an "
-              "offset, e.g. 2026-11-25T14:30:00+01:00")
 
 
 class Refused(StatusgenError):
@@ -94,41 +93,6 @@ class Session:
     def local(self, when: dt.datetime) -> str:
         """Return ``when`` for messages: ``2026-11-25 12:35`` in the site's zone (time only if today)."""
         return timeutil.format_short(when, self.tz, self.now)
-
-
-def parse_when(text: str, tz: dt.tzinfo, now: dt.datetime) -> dt.datetime:
-    """Return the time ``text`` means: with an offset as written, else in the site's zone ``tz``.
-
-    ``14:30`` is today in ``tz``; ``2026-11-25 14:30`` is that day. A local time that does
-    not exist (skipped by a DST change) is refused; one that happens twice means the first.
-    """
-    value = text.strip()
-    try:
-        return timeutil.parse_time(value)
-    except timeutil.TimeFormatError:
-        pass
-    clock = _CLOCK.fullmatch(value)
-    local = _LOCAL.fullmatch(value)
-    if clock:
-        day = now.astimezone(tz).date()
-        hour, minute, second = int(clock[1]), int(clock[2]), 0
-    elif local:
-        try:
-            day = dt.date.fromisoformat(local[1])
-        except ValueError:
-            raise timeutil.TimeFormatError(f"{value!r} is not a time", _WHEN_HINT) from None
-        hour, minute, second = int(local[2]), int(local[3]), int(local[4] or 0)
-    else:
-        raise timeutil.TimeFormatError(f"{value!r} is not a time", _WHEN_HINT)
-    try:
-        naive = dt.datetime.combine(day, dt.time(hour, minute, second))
-    except ValueError:
-        raise timeutil.TimeFormatError(f"{value!r} is not a time", _WHEN_HINT) from None
-    aware = naive.replace(tzinfo=tz)
-    if aware.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != naive:
-        raise timeutil.TimeFormatError(f"{value} does not exist in the site's time zone {tz} (the clocks "
-                                       "change then)", "give a time with an offset")
-    return aware
 
 
 def parse_due(text: str, tz: dt.tzinfo, now: dt.datetime) -> dt.date | dt.datetime:
@@ -363,11 +327,17 @@ def _encode(text: str, original: bytes | None) -> bytes:
 def append_update(session: Session, kind: str, item_id: str, pairs: Pairs,
                   body: Body | None) -> tuple[Path, Content]:
     """Append the update ``pairs`` to the item's file; return its path and the new content."""
+    return edit_item(session, kind, item_id, lambda text: append_item(text, "updates", pairs), body)
+
+
+def edit_item(session: Session, kind: str, item_id: str, change: Callable[[str], str],
+              body: Body | None) -> tuple[Path, Content]:
+    """Write the item's file as ``change`` makes it from its text; return its path and the new content."""
     rel = f"{kind}/{item_id}.yaml"
     path = session.site_dir / rel
     original = path.read_bytes()
     text = original.decode("utf-8-sig")
-    content = commit(session, rel, append_item(text, "updates", pairs), body, create=False, original=original)
+    content = commit(session, rel, change(text), body, create=False, original=original)
     return path, content
 
 

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import click
-import yaml
 
 from ..content.format import POLICY
 from ..content.loader import read_site
+from ..content.site_settings import site_zone
 from ..errors import Problem, Severity, StatusgenError
-from ..timeutil import UTC, TimeFormatError, load_zone
+from ..timeutil import UTC
 from ..view import derive
 
 log = logging.getLogger(__name__)
@@ -78,11 +78,7 @@ def check_site(site_dir: Path, *, now: dt.datetime, since: str | None = None) ->
 
 def _site_zone(site_dir: Path) -> dt.tzinfo:
     """Return the site's zone for messages, even when the content has errors (else UTC)."""
-    try:
-        data = yaml.safe_load((site_dir / "site.yaml").read_text(encoding="utf-8-sig"))
-        return load_zone(str(data["timezone"]))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, TypeError, KeyError, TimeFormatError):
-        return UTC
+    return site_zone(site_dir) or UTC
 
 
 def _with_sources(problems: list[Problem]) -> list[Problem]:
@@ -163,6 +159,11 @@ def format_github(result: CheckResult) -> str:
         text = p.message + (f"\nfix: {p.hint}" if p.hint else "")
         lines.append(f"::{p.severity} {','.join(props)}::{_escape_data(text)}\n")
     return "".join(lines)
+
+
+def github_annotation(severity: str, title: str, message: str) -> str:
+    """Return one GitHub Actions workflow command for a problem that belongs to no file."""
+    return f"::{severity} title={_escape_property(title)}::{_escape_data(message)}"
 
 
 def _escape_data(text: str) -> str:

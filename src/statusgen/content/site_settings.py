@@ -19,6 +19,7 @@ from .appearance import read_appearance
 from .format import POLICY, SITE, UPDATE_EVERY
 from .model import Component, Contact, Impact, Policy, Site, Source
 from .validation import INVALID, Context, Record, line_of
+from .yamlfile import compose
 
 _EMPTY = yaml.MappingNode("tag:yaml.org,2002:map", [])
 
@@ -65,6 +66,7 @@ def read_settings(root: Path, ctx: Context, node: yaml.Node) -> Settings:
             postmortem_within=policy["postmortem_within"],
             refresh=policy["refresh"],
             backfill_tolerance=policy["backfill_tolerance"],
+            since=policy.get("since"),
         ),
         components=tuple(components),
         source=Source(ctx.path, rec.lines()),
@@ -98,3 +100,23 @@ def _components(rec: Record, ctx: Context) -> list[Component]:
 def _valid(value: Any) -> bool:
     """Return whether nothing in the record ``value``, however deep, failed validation."""
     return isinstance(value, Record) and value.ok
+
+
+def site_zone(root: Path) -> dt.tzinfo | None:
+    """Return the time zone site.yaml names, read on its own (for ``--now`` and messages), or None.
+
+    Works when the rest of the site has errors: only the ``timezone`` key is looked at.
+    """
+    try:
+        node = compose((root / "site.yaml").read_bytes().decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key, value in node.value:
+        if getattr(key, "value", None) == "timezone" and isinstance(value, yaml.ScalarNode):
+            try:
+                return timeutil.load_zone(str(value.value))
+            except timeutil.TimeFormatError:
+                return None
+    return None
