@@ -18,6 +18,7 @@ from .options import (
     NEXT_IN_HELP,
     UPDATE_STATUS_HELP,
     _authoring_options,
+    echo,
 )
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def _session(site_option: Path | None, now: dt.datetime | None) -> Session:
 def _report(written: Written, *, echo_id: bool = False) -> None:
     """Say what was written; ``new`` also prints the id on stdout, for scripts."""
     if echo_id:
-        click.echo(written.item_id)
+        echo(written.item_id)
     log.info(written.message)
 
 

@@ -21,6 +21,7 @@ from .options import (
     SINCE_HELP,
     SITE_HELP,
     TimeParam,
+    echo,
 )
 
 log = logging.getLogger("statusgen")
@@ -115,7 +116,7 @@ def check(site: Path | None, site_option: Path | None, now: dt.datetime | None,
     result = check_site(site_dir, now=now or dt.datetime.now(dt.UTC), since=since)
     report = FORMATTERS[fmt](result)
     if report:
-        click.echo(report, nl=False, err=fmt == "text")
+        echo(report, nl=False, err=fmt == "text")
     if result.errors:
         raise CheckFailed(summary(result))
     log.info(summary(result))
@@ -145,7 +146,7 @@ def list_items(site: Path | None, site_option: Path | None, open_only: bool, now
     from ..view import derive
 
     content = load_site(find_site(site or site_option))
-    click.echo(render(derive(content, now or dt.datetime.now(dt.UTC)), open_only=open_only), nl=False)
+    echo(render(derive(content, now or dt.datetime.now(dt.UTC)), open_only=open_only), nl=False)
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -166,7 +167,7 @@ def schema(kind: str | None, out: Path | None) -> None:
     from ..errors import display_path
 
     if kind and out is None:
-        click.echo(render(kind), nl=False)
+        echo(render(kind), nl=False)
         return
     written = write_schemas(out or Path("schemas"), [kind] if kind else None)
     log.info("Wrote %s.", ", ".join(display_path(p) for p in written))
