@@ -49,8 +49,8 @@ def test_failure_while_writing_keeps_previous_output(make_site: Callable[..., Pa
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("statusgen.outputs.write.shutil.copyfile", fail)
-    with pytest.raises(OSError):
+    monkeypatch.setattr("statusgen.outputs.write.fsutil.copy_regular", fail)
+    with pytest.raises(OutputError, match="No space left on device"):
         build(site, out, now=NOW)
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
