@@ -114,9 +114,9 @@ def parse_when(text: str, tz: dt.tzinfo, now: dt.datetime) -> dt.datetime:
         hour, minute, second = int(clock[1]), int(clock[2]), 0
     elif local:
         try:
-            day = dt.date.fromisoformat(local[1])
-        except ValueError:
-            raise timeutil.TimeFormatError(f"{value!r} is not a time", _WHEN_HINT) from None
+            day = timeutil.parse_date(local[1])
+        except timeutil.TimeFormatError as exc:
+            raise timeutil.TimeFormatError(exc.message, _WHEN_HINT) from None
         hour, minute, second = int(local[2]), int(local[3]), int(local[4] or 0)
     else:
         raise timeutil.TimeFormatError(f"{value!r} is not a time", _WHEN_HINT)
@@ -172,7 +172,7 @@ def _taken(folder: Path, item_id: str) -> bool:
 
 
 def _check_id(item_id: str) -> str:
-    if not SLUG_RE.match(item_id):
+    if not SLUG_RE.fullmatch(item_id):
         raise UsageProblem(f"--id: {item_id!r} is not a valid id; {SLUG_HINT}")
     return item_id
 

@@ -53,7 +53,7 @@ class Slug(ValueType):
         text = self._scalar(node, ctx)
         if text is None:
             return INVALID
-        if not SLUG_RE.match(text):
+        if not SLUG_RE.fullmatch(text):
             ctx.report(node, f"{text!r} is not a valid id", SLUG_HINT)
             return INVALID
         return text
