@@ -20,6 +20,7 @@ import datetime as dt
 import difflib
 import json
 import logging
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,9 +29,12 @@ from typing import Any
 import yaml
 
 from .. import timeutil
+from ..content.format import FILE_LIMIT
 from ..content.kinds import BY_FOLDER, FOLDERS
-from ..content.yamlfile import compose
+from ..content.values import SLUG_RE
+from ..content.yamlfile import compose, is_tree
 from ..errors import Problem, Severity, display_path
+from ..fsutil import RefusedFile, read_regular
 from .clock import local
 from .git import Git, open_repo
 
@@ -72,8 +76,8 @@ def _parse(text: bytes | str | None) -> _File | None:
         node = compose(text.decode("utf-8-sig") if isinstance(text, bytes) else text)
     except (yaml.YAMLError, UnicodeDecodeError):
         return None
-    if not isinstance(node, yaml.MappingNode):
-        return None
+    if not isinstance(node, yaml.MappingNode) or not is_tree(node):
+        return None  # aliases: the loader refuses the file (and a cycle would never end here)
     data = _plain(node)
     key_lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
     updates_node = next((v for k, v in node.value if getattr(k, "value", None) == "updates"), None)
@@ -95,6 +99,11 @@ def _plain(node: yaml.Node, key: str = "") -> Any:
         except timeutil.TimeFormatError:
             pass
     return text
+
+
+def _is_item_file(rel: str) -> bool:
+    kind, _, name = rel.partition("/")
+    return kind in FOLDERS and name.endswith(".yaml") and SLUG_RE.fullmatch(name[:-5]) is not None
 
 
 def _instant(value: Any) -> dt.datetime | None:
@@ -358,7 +367,9 @@ def compare_history(site_dir: Path, since: str, *, now: dt.datetime, tz: dt.tzin
     untracked = git.run("ls-files", "-z", "--others", "--exclude-standard", "--", *specs).decode()
     for name in filter(None, untracked.split("\x00")):
         changed.setdefault(name[len(prefix):], "A")
-    changed = {rel: how for rel, how in changed.items() if rel.endswith(".yaml") and rel.count("/") == 1}
+    # Only files the loader reads as items: `kind/<id>.yaml`, the id matched whole. Any other name
+    # (a line break in it, say) is reported by the loader, and must not reach `cat-file --batch`.
+    changed = {rel: how for rel, how in changed.items() if _is_item_file(rel)}
     log.debug("compared with %s (%s): %d changed content files", since, commit[:12], len(changed))
 
     olds = dict(zip(changed, git.blobs([f"{commit}:{prefix}{rel}" for rel in changed]), strict=True))
@@ -367,7 +378,7 @@ def compare_history(site_dir: Path, since: str, *, now: dt.datetime, tz: dt.tzin
     news: dict[str, _File] = {}
     for rel, how in sorted(changed.items()):
         kind = rel.split("/", 1)[0]
-        if how == "D" or not (site_dir / rel).is_file():
+        if how == "D" or not os.path.lexists(site_dir / rel):
             if olds.get(rel) is not None:
                 problems.append(_problem(
                     ctx, rel, 0, "file-deleted",
@@ -375,7 +386,11 @@ def compare_history(site_dir: Path, since: str, *, now: dt.datetime, tz: dt.tzin
                     "restore it: published incidents, maintenance and commitments stay, and their URLs are "
                     "permalinks; to take something back, add an update that says so"))
             continue
-        new = _parse((site_dir / rel).read_bytes())
+        try:
+            data = read_regular(site_dir / rel, within=site_dir, limit=FILE_LIMIT)
+        except (OSError, RefusedFile):
+            continue  # the loader reports why it cannot be read
+        new = _parse(data)
         if new is None:
             continue  # the loader reports why it cannot be read
         news[rel] = new
