@@ -29,8 +29,8 @@ from typing import Any
 import yaml
 
 from .. import timeutil
-from ..content.format import FILE_LIMIT
 from ..content.kinds import BY_FOLDER, FOLDERS
+from ..content.limits import FILE_LIMIT
 from ..content.values import SLUG_RE
 from ..content.yamlfile import compose, is_tree
 from ..errors import Problem, Severity, display_path

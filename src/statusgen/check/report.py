@@ -20,7 +20,8 @@ from typing import Any
 import click
 import yaml
 
-from ..content.format import FILE_LIMIT, POLICY
+from ..content.format import POLICY
+from ..content.limits import FILE_LIMIT
 from ..content.loader import read_site
 from ..content.yamlfile import compose, is_tree
 from ..errors import Problem, Severity, StatusgenError, visible

@@ -14,11 +14,6 @@ from .model import CommitmentStatus, ComponentStatus, Impact, IncidentStatus, Ma
 from .validation import Field, ListOf, MapOf, MapOrList, Obj
 from .values import Choice, Color, Duration, Email, Int, Slug, Str, Time, TimeOrDate, Url, Zone
 
-#: The largest content file (and site.yaml) read, in bytes: 1 MiB, a hundred times a long incident.
-FILE_LIMIT = 1 << 20
-#: The longest Markdown text (an update, a postmortem), in characters: about 3,000 words.
-MARKDOWN_LIMIT = 20_000
-
 _INCIDENT_COMPONENT_STATUS = Choice.of(ComponentStatus, exclude=[ComponentStatus.UNDER_MAINTENANCE])
 
 COMPONENT = Obj(

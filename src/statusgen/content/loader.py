@@ -22,14 +22,14 @@ from .. import timeutil
 from ..errors import ContentError, Problem, Severity, StatusgenError, did_you_mean, display_path
 from ..fsutil import RefusedFile, read_regular
 from .cache import FileResult, Reference, SiteCache, digest, stamp
-from .format import FILE_LIMIT
 from .items import ItemRules, references
 from .kinds import BY_FOLDER, FOLDERS
+from .limits import ANGLE_LIMIT, FILE_LIMIT, LINK_LIMIT, excess
 from .model import Content, Site
 from .site_settings import read_settings
 from .validation import INVALID, Context
 from .values import SLUG_HINT, SLUG_RE
-from .yamlfile import compose_file, lines_of
+from .yamlfile import compose_file, lines_of, position
 
 log = logging.getLogger(__name__)
 
@@ -260,7 +260,7 @@ class _SiteLoader:
                            line=1, column=1)
         if text is not None:
             ctx.lines = lines_of(text)
-            node = compose_file(ctx, text)
+            node = compose_file(ctx, text) if _within_markup_limits(ctx, text) else None
         record = BY_FOLDER[kind].format.convert(node, ctx) if node is not None else INVALID
         item = None
         refs: tuple[Reference, ...] = ()
@@ -297,6 +297,19 @@ class _SiteLoader:
 
     def _report_ref(self, result: FileResult, ref: Reference, message: str, hint: str) -> None:
         self.problems.append(Problem(result.shown, ref.line, ref.column, message, hint, Severity.ERROR, ref.source))
+
+
+def _within_markup_limits(ctx: Context, text: str) -> bool:
+    """Report a file with more links or ``<`` than Markdown renders in a bounded time; return whether it is within."""
+    within = True
+    for needle, limit, what in (("](", LINK_LIMIT, "links and images"), ("<", ANGLE_LIMIT, "`<` (HTML tags)")):
+        at = excess(text, needle, limit)
+        if at is not None:
+            line, column = position(text, at)
+            ctx.report(None, f"this file holds more than {limit} {what}", "split the text over several updates, "
+                       "or link to a page that lists them", line=line, column=column)
+            within = False
+    return within
 
 
 def _stays_inside(path: Path, root: Path) -> bool:

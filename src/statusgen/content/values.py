@@ -11,6 +11,7 @@ import yaml
 
 from .. import timeutil
 from ..errors import did_you_mean
+from .limits import MARKDOWN_LIMIT, NESTING_LIMIT, nesting_of
 from .validation import INVALID, TAG, Context, ValueType
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
@@ -22,7 +23,7 @@ class Str(ValueType):
 
     def __init__(self, *, markdown: bool = False, max_length: int | None = None) -> None:
         self.markdown = markdown
-        self.max_length = max_length
+        self.max_length = max_length if max_length is not None or not markdown else MARKDOWN_LIMIT
 
     def convert(self, node: yaml.Node, ctx: Context) -> Any:
         text = self._scalar(node, ctx)
@@ -33,8 +34,15 @@ class Str(ValueType):
             ctx.report(node, "this text is empty", "write something here, or leave the key out if it is optional")
             return INVALID
         if self.max_length and len(text) > self.max_length:
-            ctx.report(node, f"this text is {len(text)} characters long, more than {self.max_length}")
+            ctx.report(node, f"this text is {len(text):,} characters long, more than {self.max_length:,}",
+                       "split it over several updates" if self.markdown else "shorten it")
             return INVALID
+        if self.markdown:
+            depth, line = nesting_of(text)
+            if depth > NESTING_LIMIT:
+                ctx.report(node, f"line {line} of this text nests lists and quotes {depth} levels deep, more "
+                           f"than {NESTING_LIMIT}", "flatten the list: Markdown this deep is not shown well anyway")
+                return INVALID
         return text
 
     def json_schema(self) -> dict[str, Any]:

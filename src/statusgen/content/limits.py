@@ -1,0 +1,58 @@
+"""The limits of the format: how big a file or a text may be, so that reading and rendering stay fast.
+
+Every content file is read, and every Markdown text rendered, within a bounded time whatever
+it holds: the limits here keep the cases where Markdown takes more than linear time small
+(docs/format.md, "Limits"). Each is far above what a real incident, maintenance or
+commitment needs, and is refused with its position and a hint, in `check` as in `build`.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: The largest content file (and site.yaml) read, in bytes: 1 MiB, a hundred times a long incident.
+FILE_LIMIT = 1 << 20
+#: The longest Markdown text (an update, a workaround, a postmortem), in characters: about 3,000 words.
+MARKDOWN_LIMIT = 20_000
+#: The most links and images (``](``) one content file may hold.
+LINK_LIMIT = 500
+#: The most ``<`` (HTML tags, autolinks, comparisons) one content file may hold.
+ANGLE_LIMIT = 500
+#: The deepest nesting of lists and quotes in a Markdown text (Python-Markdown recurses per level).
+NESTING_LIMIT = 32
+
+_CONTAINER = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
+
+
+def nesting_of(text: str) -> tuple[int, int]:
+    """Return the deepest nesting of lists and quotes that a line of ``text`` opens, and that line (1-based).
+
+    A line's nesting is the number of list markers and ``>`` it starts with, plus its indentation
+    in steps of four columns (how Python-Markdown nests); a line that starts no list or quote
+    opens none, however it is indented.
+    """
+    deepest, where = 0, 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        markers, pos, indent = 0, 0, 0
+        while True:
+            found = _CONTAINER.match(line, pos)
+            if found is None:
+                break
+            spaces = found.group()[: len(found.group()) - len(found.group().lstrip(" \t"))]
+            indent += spaces.count(" ") + 4 * spaces.count("\t")
+            markers += 1
+            pos = found.end()
+        depth = markers + indent // 4 if markers else 0
+        if depth > deepest:
+            deepest, where = depth, number
+    return deepest, where
+
+
+def excess(text: str, needle: str, limit: int) -> int | None:
+    """Return the index of the occurrence of ``needle`` in ``text`` past ``limit`` of them, if there is one."""
+    if text.count(needle) <= limit:
+        return None
+    index = -1
+    for _ in range(limit + 1):
+        index = text.index(needle, index + 1)
+    return index
