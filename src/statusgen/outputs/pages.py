@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing as mp
-import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,9 +18,10 @@ import jinja2
 from .. import __version__, urls
 from ..content.kinds import COMMITMENTS, INCIDENTS, MAINTENANCE_KIND, ItemKind
 from ..content.model import Site
-from ..errors import StatusgenError
 from ..view import StatusView
-from .theme import Theme, relative_url
+from .theme import Theme, ThemeError, relative_url
+
+__all__ = ["Page", "PageEntry", "Renderer", "ThemeError", "item_page", "list_pages", "render_pages"]
 
 log = logging.getLogger(__name__)
 
@@ -153,26 +153,11 @@ class Renderer:
                     template = self.templates[page.template] = self.env.get_template(page.template)
                 out.append((page.output, template.render(page=page, **variables).encode("utf-8")))
             except jinja2.TemplateError as exc:
-                raise ThemeError.from_jinja(exc, page) from exc
+                raise ThemeError.from_jinja(exc, page.output) from exc
+            except Exception as exc:
+                if not self.env.sandboxed:
+                    raise  # the bundled theme's own templates: a bug to see whole
+                raise ThemeError.from_jinja(exc, page.output) from exc
         return out
 
 
-class ThemeError(StatusgenError):
-    """A template is missing or broken; names the template, line and page."""
-
-    @classmethod
-    def from_jinja(cls, exc: jinja2.TemplateError, page: Page) -> ThemeError:
-        where = ""
-        if isinstance(exc, jinja2.TemplateSyntaxError):
-            where = f"{exc.filename or exc.name}:{exc.lineno}: "
-        else:
-            # The innermost template frame of the traceback says where rendering failed.
-            for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-                if frame.filename.endswith((".html", ".xml", ".txt", ".svg")):
-                    where = f"{frame.filename}:{frame.lineno}: "
-                    break
-        if isinstance(exc, jinja2.TemplateNotFound):
-            message = f"template not found: {exc.message}"
-        else:
-            message = exc.message or type(exc).__name__
-        return cls(f"{where}theme error while rendering {page.output}: {message}")
