@@ -558,3 +558,24 @@ def test_a_raster_logo_must_be_what_its_name_says(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["check", str(site), "--now", NOW_TEXT])
     assert result.exit_code == 1
     assert "the logo 'logo.png' is not a PNG image" in result.output
+
+
+# -- Content-Security-Policy ---------------------------------------------------------------------------
+
+
+def test_every_page_carries_the_one_policy_and_it_allows_the_accent_style_by_hash(tmp_path: Path) -> None:
+    from statusgen.outputs import csp
+
+    result = build(CUSTOM_SITE, tmp_path / "out", now=NOW, jobs=1)
+    style = csp.accent_css(result.content.site.colors)
+    assert style and "--accent:" in style
+    expected = csp.policy([style])
+    assert "'sha256-" in expected and "'unsafe-inline'" not in expected
+    for page in sorted((tmp_path / "out").rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        head = text[: text.index("</head>")]
+        assert head.index('<meta http-equiv="Content-Security-Policy"') < head.index("<style>")
+        assert f'<meta http-equiv="Content-Security-Policy" content="{expected}">' in text, page
+        assert f"<style>{style}</style>" in text, page
+    header = csp.policy([style], header=True)
+    assert header.startswith(expected) and header.endswith("frame-ancestors 'none'")

@@ -14,11 +14,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+from markupsafe import Markup
 
 from .. import __version__, urls
 from ..content.kinds import COMMITMENTS, INCIDENTS, MAINTENANCE_KIND, ItemKind
 from ..content.model import Site
 from ..view import StatusView
+from . import csp
 from .theme import Theme, ThemeError, relative_url
 
 __all__ = ["Page", "PageEntry", "Renderer", "ThemeError", "item_page", "list_pages", "render_pages"]
@@ -136,6 +138,8 @@ class Renderer:
             generator=f"statusgen {__version__}",
             figures=view.responsiveness,
             urls=urls.Urls,
+            accent_css=Markup(csp.accent_css(view.site.colors)),
+            content_security_policy=Markup(csp.policy([csp.accent_css(view.site.colors)])),
         )
         self.env = env
         self.templates: dict[str, jinja2.Template] = {}

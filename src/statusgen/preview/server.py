@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 PREFIX = "/__statusgen__/"
 EVENTS = PREFIX + "events"
 SCRIPT = PREFIX + "live.js"
+PANEL_CSS = PREFIX + "panel.css"
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -194,6 +195,9 @@ class _Handler(BaseHTTPRequestHandler):
         if raw_path == SCRIPT:
             self._send(HTTPStatus.OK, _LIVE_SCRIPT.encode("utf-8"), ".js", body=body)
             return
+        if raw_path == PANEL_CSS:
+            self._send(HTTPStatus.OK, _PANEL_STYLE.encode("utf-8"), ".css", body=body)
+            return
         live = self.server.live
         snapshot = live.snapshot
         if snapshot is None:  # the first build failed: there is no site yet
@@ -333,17 +337,27 @@ def _with_panel(data: bytes, panel: bytes) -> bytes:
 
 
 def _panel(summary: str, problems: tuple[str, ...]) -> str:
-    """Return the panel listing the problems of the last build (every word escaped)."""
+    """Return the panel listing the problems of the last build (every word escaped).
+
+    Styled from the preview's own stylesheet, not inline: pages carry a Content-Security-Policy
+    that allows no inline style they do not name by hash.
+    """
     items = "".join(f"<pre>{html.escape(p)}</pre>" for p in problems)
     return (
-        '<div id="statusgen-preview-problems" role="alert" style="position:relative;z-index:2147483647;'
-        "margin:0;padding:1rem 1.25rem;background:#fff8c5;color:#1f2328;border-bottom:3px solid #cf222e;"
-        'font:15px/1.5 system-ui,sans-serif">'
-        f'<p style="margin:0 0 .5rem;font-weight:600">{html.escape(summary)}</p>'
-        f'<div style="max-height:60vh;overflow:auto">{items}</div>'
-        "<style>#statusgen-preview-problems pre{margin:.5rem 0;padding:.5rem;background:#fff;"
-        "border:1px solid #d0d7de;white-space:pre-wrap;font:13px/1.45 ui-monospace,monospace}</style></div>"
+        f'<link rel="stylesheet" href="{PANEL_CSS}">'
+        '<div id="statusgen-preview-problems" role="alert">'
+        f"<p>{html.escape(summary)}</p><div>{items}</div></div>"
     )
+
+
+_PANEL_STYLE = """
+#statusgen-preview-problems{position:relative;z-index:2147483647;margin:0;padding:1rem 1.25rem;
+background:#fff8c5;color:#1f2328;border-bottom:3px solid #cf222e;font:15px/1.5 system-ui,sans-serif}
+#statusgen-preview-problems>p{margin:0 0 .5rem;font-weight:600}
+#statusgen-preview-problems>div{max-height:60vh;overflow:auto}
+#statusgen-preview-problems pre{margin:.5rem 0;padding:.5rem;background:#fff;border:1px solid #d0d7de;
+white-space:pre-wrap;font:13px/1.45 ui-monospace,monospace}
+"""
 
 
 _NO_SITE = """<!doctype html>
