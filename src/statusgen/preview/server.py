@@ -13,8 +13,10 @@ while the last build failed, a panel listing the problems (escaped) above the la
 from __future__ import annotations
 
 import collections
+import contextlib
 import errno
 import html
+import ipaddress
 import json
 import logging
 import posixpath
@@ -136,8 +138,9 @@ class PreviewServer(ThreadingHTTPServer):
     :raises StatusgenError: when it cannot listen on ``host:port`` (in use, not allowed).
     """
 
-    # Each request runs in its own thread; stopping waits for them (event streams end on close()).
-    daemon_threads = False
+    # Each request runs in its own thread. Stopping cuts every open connection first
+    # (close_connections), then waits for the threads, which end at once.
+    daemon_threads = True
     block_on_close = True
 
     def __init__(self, live: LiveSite, host: str, port: int) -> None:
@@ -148,6 +151,47 @@ class PreviewServer(ThreadingHTTPServer):
             super().__init__((host, port), _Handler)
         except OSError as exc:
             raise StatusgenError(_listen_error(exc, host, port)) from None
+        self.host_names = own_host_names(host, str(self.server_address[0]))
+        self.any_address = host in ("0.0.0.0", "::", "")
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+
+    def accepts_host(self, header: str | None) -> bool:
+        """Return whether a request's ``Host`` header names this preview (see :func:`own_host_names`).
+
+        A page on another site whose name is made to resolve to this computer (DNS rebinding)
+        sends its own name: refused, so it cannot read the preview. Without a Host header (no
+        browser sends none) the request is served.
+        """
+        if header is None:
+            return True
+        host, port = split_host(header.strip().lower())
+        if port is not None and port != str(self.server_address[1]):
+            return False
+        if host in self.host_names:
+            return True
+        # Serving every address (--host 0.0.0.0): any IP address is fine, rebinding needs a name.
+        return self.any_address and is_ip_literal(host)
+
+    # -- open connections, closed when the preview stops ---------------------------------------------
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """Cut every open connection, so a slow client (or an open tab's event stream) holds nothing up."""
+        with self._open_lock:
+            open_now = list(self._open)
+        for sock in open_now:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
     @property
     def url(self) -> str:
@@ -155,6 +199,44 @@ class PreviewServer(ThreadingHTTPServer):
         host = host.decode() if isinstance(host, bytes) else str(host)
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}/"
+
+
+def own_host_names(host: str, bound: str) -> frozenset[str]:
+    """Return the host names a request may use for a preview listening on ``host`` (bound to ``bound``).
+
+    This computer's names and loopback addresses, the address it listens on, and the name given
+    with ``--host``; when it listens on every address, also this computer's host name.
+    """
+    names = {"localhost", "localhost.", "127.0.0.1", "[::1]"}
+    for given in (host, bound):
+        given = given.strip().lower()
+        if given and given not in ("0.0.0.0", "::"):
+            names.add(f"[{given}]" if ":" in given else given)
+    if host in ("0.0.0.0", "::", ""):
+        with contextlib.suppress(OSError):
+            machine = socket.gethostname().lower()
+            names.update({machine, f"{machine}.local", socket.getfqdn().lower()})
+    return frozenset(names)
+
+
+def split_host(header: str) -> tuple[str, str | None]:
+    """Return (host, port or None) of a Host header: ``[::1]:8000`` -> (``[::1]``, ``8000``)."""
+    if header.startswith("["):
+        end = header.find("]")
+        if end < 0:
+            return header, None
+        rest = header[end + 1:]
+        return header[: end + 1], rest[1:] if rest.startswith(":") else None
+    host, colon, port = header.rpartition(":")
+    return (host, port) if colon else (header, None)
+
+
+def is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host[1:-1] if host.startswith("[") and host.endswith("]") else host)
+    except ValueError:
+        return False
+    return True
 
 
 def _listen_error(exc: OSError, host: str, port: int) -> str:
@@ -172,8 +254,8 @@ def _listen_error(exc: OSError, host: str, port: int) -> str:
 class _Handler(BaseHTTPRequestHandler):
     server: PreviewServer
     server_version = "statusgen-preview"
-    # A client that connects and sends nothing must not hold a thread forever.
-    timeout = 30
+    # A client that connects and sends nothing must not hold a thread for long.
+    timeout = 10
 
     def do_GET(self) -> None:
         self._respond(body=True)
@@ -187,6 +269,11 @@ class _Handler(BaseHTTPRequestHandler):
     # -- routing -------------------------------------------------------------------------------
 
     def _respond(self, *, body: bool) -> None:
+        if not self.server.accepts_host(self.headers.get("Host")):
+            self._send(HTTPStatus.MISDIRECTED_REQUEST, b"This is a statusgen preview; it answers only its own "
+                       b"host names (localhost, 127.0.0.1, [::1] or the address it serves on).\n", ".txt",
+                       body=body, close=True)
+            return
         raw_path = urlsplit(self.path).path
         query = urlsplit(self.path).query
         if raw_path == EVENTS and body:
@@ -225,8 +312,11 @@ class _Handler(BaseHTTPRequestHandler):
             data = self._inject(data, output)
         self._send(HTTPStatus.OK, data, suffix, body=body)
 
-    def _send(self, status: HTTPStatus, data: bytes, suffix: str, *, body: bool) -> None:
+    def _send(self, status: HTTPStatus, data: bytes, suffix: str, *, body: bool, close: bool = False) -> None:
         self.send_response(status)
+        if close:
+            self.send_header("Connection", "close")
+            self.close_connection = True
         self.send_header("Content-Type", CONTENT_TYPES.get(suffix, "application/octet-stream"))
         self.send_header("Content-Length", str(len(data)))
         # Always the latest build: never from a cache.
