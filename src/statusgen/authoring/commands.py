@@ -28,7 +28,6 @@ from ..content.model import (
 )
 from ..errors import UsageProblem, display_path
 from ..view import CommitmentState, derive
-from . import editor
 from .session import (
     INCIDENT_COMPONENT_STATUSES,
     Refused,
@@ -94,7 +93,7 @@ def new_incident(session: Session, title: str, *, impact: str, components: Seque
     promise = _promise(session, status_value, next_in, next_by)
     title = _title(title)
     path_hint = session.site_dir / "incidents" / "<new>.yaml"
-    text = editor.obtain_body(body, help_lines=_template(
+    text = session.obtain_body(body, help_lines=_template(
         session, path_hint, f"New {impact_value.value} incident: {title} ({status_value.value})"))
     first = [("at", session.stamp(session.now)), ("status", Raw(status_value.value)),
              ("body", Block(text.text)), *promise]
@@ -130,7 +129,7 @@ def new_maintenance(session: Session, title: str, *, start: str, end: str | None
     if ends_at <= starts_at:
         raise UsageProblem("--end: the window must end after it starts")
     title = _title(title)
-    text = editor.obtain_body(body, help_lines=_template(
+    text = session.obtain_body(body, help_lines=_template(
         session, session.site_dir / "maintenance" / "<new>.yaml",
         f"New maintenance: {title}, {session.local(starts_at)} to {session.local(ends_at)}"))
     if all(s is ComponentStatus.UNDER_MAINTENANCE for s in comps.values()):
@@ -159,7 +158,7 @@ def new_commitment(session: Session, title: str, *, due: str, components: Sequen
     comps = component_ids(session, components)
     incident_id = find_item(session, incident, ["incidents"])[1].id if incident else None
     title = _title(title)
-    text = editor.obtain_body(body, help_lines=_template(
+    text = session.obtain_body(body, help_lines=_template(
         session, session.site_dir / "commitments" / "<new>.yaml",
         f"New commitment: {title}, due {_due_text(due_value)}"))
     pairs: list[tuple[str, Any]] = [("title", title), ("made_at", session.stamp(session.now)),
@@ -275,7 +274,7 @@ def _update_incident(session: Session, incident: Incident, *, status: str | None
         header = f"Correction of update {corrects} of incident {incident.id}"
     else:
         header = f"Update {number} of incident {incident.id}: {(new_status or latest.status).value}"
-    text = editor.obtain_body(body, help_lines=_template(session, path, header, incident))
+    text = session.obtain_body(body, help_lines=_template(session, path, header, incident))
     pairs: list[tuple[str, Any]] = [("at", session.stamp(when))]
     if posted is not None:
         pairs.append(("posted_at", session.stamp(posted)))
@@ -326,7 +325,7 @@ def _update_maintenance(session: Session, maintenance: Maintenance, *, status: s
         view = next(v for v in derive(session.content, session.now).maintenance if v.id == maintenance.id)
         new_status = view.status
     path = session.site_dir / "maintenance" / f"{maintenance.id}.yaml"
-    text = editor.obtain_body(body, help_lines=_template(
+    text = session.obtain_body(body, help_lines=_template(
         session, path, f"Update of maintenance {maintenance.id}: {new_status.value}", maintenance))
     pairs = [("at", session.stamp(session.now)), ("status", Raw(new_status.value)),
              ("body", Block(text.text))]
@@ -353,7 +352,7 @@ def _update_commitment(session: Session, commitment: Commitment, *, status: str 
     header = f"{verb.capitalize()} of commitment {commitment.id}: {new_status.value}"
     if new_due is not None:
         header += f", new due date {_due_text(new_due)}; say why the date moves"
-    text = editor.obtain_body(body, help_lines=_template(session, path, header, commitment))
+    text = session.obtain_body(body, help_lines=_template(session, path, header, commitment))
     pairs: list[tuple[str, Any]] = [("at", session.stamp(session.now)), ("status", Raw(new_status.value))]
     if new_due is not None:
         pairs.append(("due", Raw(_due_text(new_due))))

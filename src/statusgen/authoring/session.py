@@ -9,6 +9,7 @@ to textually (:mod:`yamledit`): comments, key order, quoting and blank lines sta
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import re
@@ -18,11 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import timeutil
-from ..content.cache import SiteCache
+from .. import fsutil, timeutil
+from ..content.cache import SiteCache, digest
 from ..content.kinds import BY_FOLDER, FOLDERS
 from ..content.loader import load_site
 from ..content.model import ComponentStatus, Content
+from ..content.validation import CONTROL, describe_character
 from ..content.values import SLUG_HINT, SLUG_RE
 from ..errors import StatusgenError, UsageProblem, did_you_mean, display_path
 from ..fsutil import write_atomic
@@ -61,20 +63,94 @@ class Written:
 # -- the session: one site, one instant ------------------------------------------------------
 
 
+#: How long a command waits for another one writing in the same site before it gives up.
+LOCK_WAIT = 120.0
+
+
+class SiteLock:
+    """The lock authoring commands hold on a site folder from loading it until their file is written.
+
+    Commands on one site run one after the other, so none appends to a file another is about
+    to replace (30 parallel `statusgen update` lost updates). It is an advisory lock on the site
+    folder itself (:func:`fsutil.folder_lock`); a person typing in the editor does not hold it.
+    """
+
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir = site_dir
+        self._held: contextlib.ExitStack | None = None
+
+    def acquire(self) -> None:
+        if self._held is not None:
+            return
+        shown = display_path(self.site_dir)
+        stack = contextlib.ExitStack()
+        try:
+            stack.enter_context(fsutil.folder_lock(
+                self.site_dir, timeout=LOCK_WAIT,
+                waiting=lambda: log.info("Waiting for another statusgen command writing in %s...", shown)))
+        except fsutil.LockTimeout:
+            raise Refused(f"another statusgen command has been writing in {shown} for {LOCK_WAIT:.0f} s; nothing "
+                          "was written. Run the command again when it is done.") from None
+        except OSError as exc:
+            raise StatusgenError(f"cannot lock {shown}: {exc.strerror or exc}") from None
+        self._held = stack
+
+    def release(self) -> None:
+        if self._held is not None:
+            self._held.close()
+            self._held = None
+
+
 @dataclass
 class Session:
-    """A loaded, valid site and the instant "now" in its time zone, as every command needs them."""
+    """A loaded, valid site and the instant "now" in its time zone, as every command needs them.
+
+    The site is loaded under its :class:`SiteLock`, which is held until :meth:`close` (but not
+    while the editor is open, see :meth:`obtain_body`).
+    """
 
     site_dir: Path
     now: dt.datetime
     content: Content = field(init=False)
     #: What loading found per file: validating the edited site then re-reads only the edited file.
     cache: SiteCache = field(init=False, repr=False)
+    lock: SiteLock = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.cache = SiteCache()
-        self.content = load_site(self.site_dir, cache=self.cache)
+        self.lock = SiteLock(self.site_dir)
+        self.lock.acquire()
+        try:
+            self.cache = SiteCache()
+            self.content = load_site(self.site_dir, cache=self.cache)
+        except BaseException:
+            self.lock.release()
+            raise
         self.now = self.now.astimezone(self.tz).replace(microsecond=0)
+
+    def close(self) -> None:
+        """Release the site for other commands."""
+        self.lock.release()
+
+    def obtain_body(self, body: str | None, *, help_lines: list[str], option: str = "--body") -> Body:
+        """Return the text of ``--body`` (see :func:`editor.obtain_body`), checked for control characters.
+
+        Typing in the editor, or a slow standard input, must not keep other commands waiting, so
+        the lock is released meanwhile; whether the file changed meanwhile is checked when it
+        is written (:func:`append_update`).
+        """
+        if body is not None and body != "-":
+            text = editor.obtain_body(body, help_lines=help_lines, option=option)
+        else:
+            self.lock.release()
+            try:
+                text = editor.obtain_body(body, help_lines=help_lines, option=option)
+            finally:
+                self.lock.acquire()
+        bad = CONTROL.search(text.text)
+        if bad is not None and not text.edited:
+            raise UsageProblem(f"{option}: the text contains the character {describe_character(bad.group())}; "
+                               "remove it: it shows as nothing in a page, and garbles feeds and terminals")
+        return text
 
     @property
     def tz(self) -> dt.tzinfo:
@@ -366,6 +442,12 @@ def append_update(session: Session, kind: str, item_id: str, pairs: Pairs,
     rel = f"{kind}/{item_id}.yaml"
     path = session.site_dir / rel
     original = path.read_bytes()
+    loaded = session.cache.get((kind, f"{item_id}.yaml"))
+    if loaded is not None and loaded.digest != digest(original):
+        # Changed since the command read it (while the editor was open): what it computed is stale.
+        _keep_draft(body)
+        raise Refused(f"{display_path(path)} changed while statusgen was working on it; nothing was written. "
+                      "Run the command again.")
     text = original.decode("utf-8-sig")
     content = commit(session, rel, append_item(text, "updates", pairs), body, create=False, original=original)
     return path, content

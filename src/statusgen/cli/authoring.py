@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,11 +29,17 @@ if TYPE_CHECKING:
 log = logging.getLogger("statusgen")
 
 
-def _session(site_option: Path | None, now: dt.datetime | None) -> Session:
+@contextlib.contextmanager
+def _session(site_option: Path | None, now: dt.datetime | None) -> Iterator[Session]:
+    """Open the site for one command: loaded under its lock, released when the command is done."""
     from ..authoring.session import Session
     from ..content.loader import find_site
 
-    return Session(find_site(site_option), now or dt.datetime.now(dt.UTC))
+    session = Session(find_site(site_option), now or dt.datetime.now(dt.UTC))
+    try:
+        yield session
+    finally:
+        session.close()
 
 
 def _report(written: Written, *, echo_id: bool = False) -> None:
@@ -81,9 +89,10 @@ def new_incident(title: str, impact: str, components: tuple[str, ...], status: s
     """
     from ..authoring.commands import new_incident as create
 
-    _report(create(_session(site_option, now), title, impact=impact, components=components, status=status,
-                   body=body, next_in=next_in, next_by=next_by, workaround=workaround, started=started,
-                   item_id=item_id), echo_id=True)
+    with _session(site_option, now) as session:
+        _report(create(session, title, impact=impact, components=components, status=status,
+                       body=body, next_in=next_in, next_by=next_by, workaround=workaround, started=started,
+                       item_id=item_id), echo_id=True)
 
 
 @new.command("maintenance")
@@ -110,8 +119,9 @@ def new_maintenance(title: str, start: str, end: str | None, length: str | None,
     """
     from ..authoring.commands import new_maintenance as create
 
-    _report(create(_session(site_option, now), title, start=start, end=end, length=length,
-                   components=components, body=body, item_id=item_id), echo_id=True)
+    with _session(site_option, now) as session:
+        _report(create(session, title, start=start, end=end, length=length,
+                       components=components, body=body, item_id=item_id), echo_id=True)
 
 
 @new.command("commitment")
@@ -132,8 +142,9 @@ def new_commitment(title: str, due: str, components: tuple[str, ...], incident: 
     """
     from ..authoring.commands import new_commitment as create
 
-    _report(create(_session(site_option, now), title, due=due, components=components, incident=incident,
-                   body=body, item_id=item_id), echo_id=True)
+    with _session(site_option, now) as session:
+        _report(create(session, title, due=due, components=components, incident=incident,
+                       body=body, item_id=item_id), echo_id=True)
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -166,8 +177,9 @@ def update(item: str, status: str | None, body: str | None, next_in: str | None,
     """
     from ..authoring.commands import update as run_update
 
-    _report(run_update(_session(site_option, now), item, status=status, body=body, next_in=next_in,
-                       next_by=next_by, components=components, corrects=corrects, at=at))
+    with _session(site_option, now) as session:
+        _report(run_update(session, item, status=status, body=body, next_in=next_in,
+                           next_by=next_by, components=components, corrects=corrects, at=at))
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -192,7 +204,8 @@ def resolve(incident: str, body: str | None, at: str | None, next_in: str | None
     if next_in is not None or next_by is not None:
         raise UsageProblem("--next-in/--next-by: a resolved incident promises no next update; say in the "
                            "text if more is to come (a postmortem, for example)")
-    _report(run_resolve(_session(site_option, now), incident, body=body, at=at))
+    with _session(site_option, now) as session:
+        _report(run_resolve(session, incident, body=body, at=at))
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -209,7 +222,8 @@ def deliver(commitment: str, body: str | None, site_option: Path | None, now: dt
     """
     from ..authoring.commands import deliver as run_deliver
 
-    _report(run_deliver(_session(site_option, now), commitment, body=body))
+    with _session(site_option, now) as session:
+        _report(run_deliver(session, commitment, body=body))
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -235,7 +249,8 @@ def postpone(commitment: str, due: str, body: str | None, status: str | None, ne
     """
     from ..authoring.commands import postpone as run_postpone
 
-    _report(run_postpone(_session(site_option, now), commitment, due=due, body=body, status=status,
-                         next_in=next_in, next_by=next_by))
+    with _session(site_option, now) as session:
+        _report(run_postpone(session, commitment, due=due, body=body, status=status,
+                             next_in=next_in, next_by=next_by))
 
 
