@@ -28,9 +28,9 @@ from ..content.model import (
 )
 from ..errors import UsageProblem, display_path
 from ..view import CommitmentState, derive
+from .lock import Refused
 from .session import (
     INCIDENT_COMPONENT_STATUSES,
-    Refused,
     Session,
     Written,
     append_update,

@@ -9,7 +9,6 @@ to textually (:mod:`yamledit`): comments, key order, quoting and blank lines sta
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
 import re
@@ -19,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import fsutil, timeutil
+from .. import timeutil
 from ..content.cache import SiteCache, digest
 from ..content.kinds import BY_FOLDER, FOLDERS
 from ..content.loader import load_site
@@ -30,6 +29,7 @@ from ..errors import StatusgenError, UsageProblem, did_you_mean, display_path
 from ..fsutil import write_atomic
 from . import editor
 from .editor import Body
+from .lock import Refused, SiteLock
 from .yamledit import Pairs, Raw, append_item
 
 log = logging.getLogger(__name__)
@@ -47,10 +47,6 @@ _WHEN_HINT = ("write 14:30 (today), 2026-11-25 14:30 (both in the site's time zo
               "offset, e.g. 2026-11-25T14:30:00+01:00")
 
 
-class Refused(StatusgenError):
-    """The command cannot be carried out on the content as it is (exit status 1); nothing was written."""
-
-
 @dataclass(frozen=True, slots=True)
 class Written:
     """What a command wrote: the file, the item's id, and a sentence for the person at the keyboard."""
@@ -61,44 +57,6 @@ class Written:
 
 
 # -- the session: one site, one instant ------------------------------------------------------
-
-
-#: How long a command waits for another one writing in the same site before it gives up.
-LOCK_WAIT = 120.0
-
-
-class SiteLock:
-    """The lock authoring commands hold on a site folder from loading it until their file is written.
-
-    Commands on one site run one after the other, so none appends to a file another is about
-    to replace (30 parallel `statusgen update` lost updates). It is an advisory lock on the site
-    folder itself (:func:`fsutil.folder_lock`); a person typing in the editor does not hold it.
-    """
-
-    def __init__(self, site_dir: Path) -> None:
-        self.site_dir = site_dir
-        self._held: contextlib.ExitStack | None = None
-
-    def acquire(self) -> None:
-        if self._held is not None:
-            return
-        shown = display_path(self.site_dir)
-        stack = contextlib.ExitStack()
-        try:
-            stack.enter_context(fsutil.folder_lock(
-                self.site_dir, timeout=LOCK_WAIT,
-                waiting=lambda: log.info("Waiting for another statusgen command writing in %s...", shown)))
-        except fsutil.LockTimeout:
-            raise Refused(f"another statusgen command has been writing in {shown} for {LOCK_WAIT:.0f} s; nothing "
-                          "was written. Run the command again when it is done.") from None
-        except OSError as exc:
-            raise StatusgenError(f"cannot lock {shown}: {exc.strerror or exc}") from None
-        self._held = stack
-
-    def release(self) -> None:
-        if self._held is not None:
-            self._held.close()
-            self._held = None
 
 
 @dataclass
