@@ -135,3 +135,15 @@ def test_unmatched_and_nested_brackets_render_at_once(text: str) -> None:
     started = time.process_time()
     markup.render_full(text)
     assert time.process_time() - started < 5.0  # a hang guard; it takes well under 0.1 s
+
+
+@pytest.mark.parametrize("text", [
+    "- " * 32 + "x", "> " * 32 + "x", "1. " * 32 + "x", "- > " * 16 + "x", "* 1. > " * 10 + "x",
+    "".join(" " * (4 * i) + "- x\n" for i in range(32)), "".join("> " * i + "x\n\n" for i in range(1, 33)),
+])
+def test_markdown_at_the_nesting_limit_renders(text: str) -> None:
+    """What the loader lets through (content/limits.py: NESTING_LIMIT) is far from Python's recursion limit."""
+    from statusgen.content.limits import NESTING_LIMIT, nesting_of
+
+    assert nesting_of(text)[0] <= NESTING_LIMIT
+    assert markup.render_full(text)

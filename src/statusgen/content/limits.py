@@ -21,7 +21,9 @@ ANGLE_LIMIT = 500
 #: The deepest nesting of lists and quotes in a Markdown text (Python-Markdown recurses per level).
 NESTING_LIMIT = 32
 
-_CONTAINER = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
+#: One list marker or quote at the start of what is left of a line: its indentation, then the marker and
+#: the space after it (which belongs to the marker).
+_CONTAINER = re.compile(r"([ \t]*)(?:>[ \t]?|[-*+][ \t]|\d{1,9}[.)][ \t])")
 
 
 def nesting_of(text: str) -> tuple[int, int]:
@@ -38,7 +40,7 @@ def nesting_of(text: str) -> tuple[int, int]:
             found = _CONTAINER.match(line, pos)
             if found is None:
                 break
-            spaces = found.group()[: len(found.group()) - len(found.group().lstrip(" \t"))]
+            spaces = found.group(1)
             indent += spaces.count(" ") + 4 * spaces.count("\t")
             markers += 1
             pos = found.end()
