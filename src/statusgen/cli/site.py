@@ -40,7 +40,9 @@ def build(site: Path | None, site_option: Path | None, out: Path, now: dt.dateti
     """Build the status site from SITE into the output folder.
 
     Every problem in the content is reported at once, each with file, line and column;
-    then nothing is written and the previous output stays as it was.
+    then nothing is written and the previous output stays as it was. Builds into one output
+    folder take turns (a second one waits, saying so), and a build removes what a killed
+    build left beside the output.
 
     Exit status: 0 when the site was built, 1 when the content has errors or the output
     cannot be written, 2 for a wrong command line.
