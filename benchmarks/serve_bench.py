@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Time `statusgen serve` on a synthetic site: from saving one incident file to the new page being served.
 
-    python benchmarks/serve_bench.py [--incidents 10000] [--saves 40] [--keep DIR] [--clock] [--json]
+    python benchmarks/serve_bench.py [--incidents 10000] [--saves 40] [--bodies realistic|plain] [--keep DIR]
+                                     [--clock] [--against REF] [--json]
 
-1. Generates a site with benchmarks/generate.py (or reuses DIR/<incidents> with --keep) and copies it, so
-   the edits never touch the generated one.
+1. Generates a site with benchmarks/generate.py (realistic bodies by default; or reuses
+   DIR/<bodies>-<incidents> with --keep, as run.py does) and copies it, so the edits never touch the
+   generated one.
 2. Times `python -m statusgen build SITE -o OUT --now NOW` (--repeat times) for reference.
 3. Starts `python -m statusgen serve COPY --port P --now NOW` and times it until the home page is served.
 4. --saves times, alternately: appends an update to the open incident (what a support lead does during
@@ -14,12 +16,18 @@
    page served holds the new text, and reads the server's own "Rebuilt in" line for the whole rebuild.
 5. Reports median, 90th percentile and maximum of each.
 
+With --against REF, git revision REF is checked out into a temporary worktree (as run.py does): the
+reference builds alternate between REF and this working tree, both servers run at once on their own copy
+of the same site (each started and measured alone until its first page), and every save is made to
+both copies in turn, so both see the same edits under the same load. Then a before/after table.
+
 Standard library only. Progress goes to stderr; the report (or JSON with --json) to stdout.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -41,7 +49,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.dont_write_bytecode = True  # no __pycache__ in benchmarks/
 import generate  # noqa: E402  (benchmarks/generate.py)
-from run import NOW, build_env, log  # noqa: E402  (benchmarks/run.py)
+from run import NOW, ROOT, Tree, check_tree, log, prepare_site, ref_worktree  # noqa: E402  (benchmarks/run.py)
 
 OPEN_INCIDENT_START = "2026-11-25T10:00:00+01:00"
 
@@ -182,97 +190,185 @@ def rebuilt_at(server: Server, timeout: float = 10) -> float | None:
     return None
 
 
+class Session:
+    """One statusgen (this working tree, or REF) serving its own copy of the site, and what it measured."""
+
+    def __init__(self, tree: Tree, site: Path) -> None:
+        self.tree = tree
+        self.site = site
+        self.server: Server | None = None
+        self.ready: float | None = None
+        self.served: dict[str, list[float]] = {"open incident": [], "resolved incident": []}
+        self.complete: dict[str, list[float]] = {"open incident": [], "resolved incident": []}
+
+    def save_and_measure(self, n: int, kind: str, path: Path) -> str:
+        server = self.server
+        assert server is not None
+        marker = f"Benchmark note {n}"
+        text = path.read_text(encoding="utf-8")
+        if kind == "open incident":
+            at = f"2026-11-25T11:5{n // 60 % 10}:{n % 60:02d}+01:00"
+            text += f"  - at: {at}\n    status: monitoring\n    body: \"{marker}.\"\n    next_update_in: 1h\n"
+        else:
+            last = re.findall(r"^  - at: (\S+)", text, re.MULTILINE)[-1]
+            text += f"  - at: {last}\n    status: resolved\n    corrects: 1\n    body: \"{marker}.\"\n"
+        server.drain()
+        page = f"incidents/{path.stem}/index.html"
+        saved = save(path, text)
+        arrived = next_change(server, page, saved)
+        status, body = server.get(f"/incidents/{path.stem}/")
+        if status != 200 or marker.encode() not in body:
+            raise RuntimeError(f"{self.tree.label}: save {n}: the page served does not show the change yet")
+        self.served[kind].append(arrived - saved)
+        done = rebuilt_at(server)
+        whole = done - saved if done is not None else None
+        if whole is not None:
+            self.complete[kind].append(whole)
+        return (f"served after {(arrived - saved) * 1000:.0f} ms"
+                + (f", everything rebuilt after {whole * 1000:.0f} ms" if whole is not None else ""))
+
+    def result(self, build_times: list[float]) -> dict:
+        all_served = self.served["open incident"] + self.served["resolved incident"]
+        return {
+            "statusgen": self.tree.label,
+            "build_seconds": [round(t, 2) for t in build_times],
+            "serve_ready_seconds": round(self.ready, 2),
+            "ready_over_build": round(self.ready / statistics.median(build_times), 2),
+            "save_to_served": summary(all_served) if all_served else {},
+            "save_to_served_by_kind": {k: summary(v) for k, v in self.served.items() if v},
+            "rebuild_by_kind": {k: summary(v) for k, v in self.complete.items() if v},
+        }
+
+
+def report_rows(result: dict) -> list[tuple[str, dict]]:
+    rows = [("save -> page served", result["save_to_served"])]
+    rows += [(f"  {k}", v) for k, v in result["save_to_served_by_kind"].items()]
+    rows += [("save -> everything rebuilt", {})]
+    rows += [(f"  {k}", v) for k, v in result["rebuild_by_kind"].items()]
+    return rows
+
+
+def print_one(result: dict, head: str) -> None:
+    build_times = result["build_seconds"]
+    out(head)
+    out(f"statusgen build:        {statistics.median(build_times):.2f} s (median of {len(build_times)})")
+    out(f"statusgen serve ready:  {result['serve_ready_seconds']:.2f} s ({result['ready_over_build']:.2f}x the build)")
+    out(f"{'':28} {'n':>4} {'median ms':>10} {'p90 ms':>8} {'max ms':>8}")
+    for name, s in report_rows(result):
+        if not s:
+            out(name)
+            continue
+        out(f"{name:28} {s['n']:>4} {s['median_ms']:>10.1f} {s['p90_ms']:>8.1f} {s['max_ms']:>8.1f}")
+
+
+def print_comparison(before: dict, after: dict, head: str) -> None:
+    out(head)
+    rows = [("statusgen build s (median)", statistics.median(before["build_seconds"]),
+             statistics.median(after["build_seconds"])),
+            ("serve: first page s", before["serve_ready_seconds"], after["serve_ready_seconds"])]
+    for (name, b), (_, a) in zip(report_rows(before), report_rows(after)):
+        if b and a:
+            rows.append((name + " median ms", b["median_ms"], a["median_ms"]))
+            rows.append((name + " p90 ms", b["p90_ms"], a["p90_ms"]))
+        else:
+            rows.append((name, None, None))
+    width = max(len(r[0]) for r in rows)
+    left, right = "before: " + before["statusgen"], "after: " + after["statusgen"]
+    out(f"{'':{width}}  {left:>22}  {right:>22}  {'after/before':>12}")
+    for name, b, a in rows:
+        if b is None:
+            out(name)
+            continue
+        ratio = f"{a / b:.2f}x" if b else ""
+        out(f"{name:{width}}  {b:>22.2f}  {a:>22.2f}  {ratio:>12}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Time `statusgen serve`: from saving an incident to its page served.")
     ap.add_argument("--incidents", type=int, default=10000, help="incidents in the synthetic site (10000)")
     ap.add_argument("--saves", type=int, default=40, help="saves to time (40)")
     ap.add_argument("--repeat", type=int, default=2, help="`statusgen build` runs for reference (2)")
-    ap.add_argument("--keep", type=Path, metavar="DIR", help="reuse or keep the generated site in DIR/<incidents>")
+    ap.add_argument("--bodies", choices=generate.BODY_STYLES, default="realistic",
+                    help="update texts of the generated site (realistic)")
+    ap.add_argument("--keep", type=Path, metavar="DIR",
+                    help="reuse or keep the generated site in DIR/<bodies>-<incidents>")
+    ap.add_argument("--against", metavar="REF",
+                    help="also serve with git revision REF (a temporary worktree) and compare, save by save")
     ap.add_argument("--clock", action="store_true", help="serve without --now: each rebuild takes the clock")
     ap.add_argument("--pause", type=float, default=0.3, help="seconds between saves after a rebuild (0.3)")
     ap.add_argument("--python", default=sys.executable, help="interpreter that runs statusgen (this one)")
     ap.add_argument("--json", action="store_true", help="print results as JSON")
     args = ap.parse_args(argv)
-    env = build_env()
+    args.components, args.updates, args.seed = generate.DEFAULT_COMPONENTS, 4, 1
+    if args.keep is not None:
+        args.keep = args.keep.resolve()
+        args.keep.mkdir(parents=True, exist_ok=True)
     rng = random.Random(1)
-    with tempfile.TemporaryDirectory(prefix="statusgen-serve-bench-") as tmp_name:
+    results: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="statusgen-serve-bench-") as tmp_name, contextlib.ExitStack() as stack:
         tmp = Path(tmp_name)
-        source = (args.keep.resolve() / str(args.incidents)) if args.keep else tmp / "generated"
-        if not (source / "site.yaml").is_file():
-            log(f"generating {args.incidents} incidents into {source}")
-            generate.generate(str(source), incidents=args.incidents, components=20, updates=4, seed=1)
-        log(f"timing `statusgen build` ({args.repeat}x)")
-        build_times = time_build(args.python, source, env, args.repeat)
-        site = tmp / "site"
-        shutil.copytree(source, site)
-        incidents = sorted((site / "incidents").glob("*.yaml"))
-        open_one = next(p for p in reversed(incidents) if OPEN_INCIDENT_START in p.read_text(encoding="utf-8"))
+        trees = [Tree("working tree", ROOT)]
+        if args.against:
+            trees.insert(0, stack.enter_context(ref_worktree(args.against, tmp)))
+        for tree in trees:
+            log(f"{tree.label}: statusgen from {check_tree(args.python, tree)}")
+        source, _, _ = prepare_site(args.incidents, args.keep, tmp, args)
+        log(f"timing `statusgen build` ({args.repeat}x{' each, alternating' if len(trees) > 1 else ''})")
+        build_times: dict[str, list[float]] = {t.label: [] for t in trees}
+        for _ in range(args.repeat):
+            for tree in trees:
+                build_times[tree.label] += time_build(args.python, source, tree.env, 1)
+        sessions = []
+        for i, tree in enumerate(trees):
+            site = tmp / f"site-{i}"
+            shutil.copytree(source, site)
+            sessions.append(Session(tree, site))
+        incidents = sorted((sessions[0].site / "incidents").glob("*.yaml"))
+        open_name = next(p.name for p in reversed(incidents)
+                         if OPEN_INCIDENT_START in p.read_text(encoding="utf-8"))
         # Updates are appended at the end of the file: leave out those that end with a postmortem.
-        resolved = [p for p in incidents if p != open_one and "postmortem:" not in p.read_text(encoding="utf-8")]
-        server = Server(args.python, site, free_port(), env, args.clock)
+        resolved = [p.name for p in incidents
+                    if p.name != open_name and "postmortem:" not in p.read_text(encoding="utf-8")]
         try:
-            log("starting `statusgen serve`")
-            ready = server.wait_ready(timeout=600)
-            server.listen()
+            for session in sessions:  # one at a time, so each first build has the machine to itself
+                session.server = Server(args.python, session.site, free_port(), session.tree.env, args.clock)
+                log(f"starting `statusgen serve` ({session.tree.label})")
+                session.ready = session.server.wait_ready(timeout=600)
+                session.server.listen()
             time.sleep(0.5)
-            served: dict[str, list[float]] = {"open incident": [], "resolved incident": []}
-            complete: dict[str, list[float]] = {"open incident": [], "resolved incident": []}
             for n in range(args.saves):
                 kind = "open incident" if n % 2 == 0 else "resolved incident"
-                path = open_one if kind == "open incident" else rng.choice(resolved)
-                marker = f"Benchmark note {n}"
-                text = path.read_text(encoding="utf-8")
-                if kind == "open incident":
-                    at = f"2026-11-25T11:5{n // 60 % 10}:{n % 60:02d}+01:00"
-                    text += f"  - at: {at}\n    status: monitoring\n    body: \"{marker}.\"\n    next_update_in: 1h\n"
-                else:
-                    last = re.findall(r"^  - at: (\S+)", text, re.MULTILINE)[-1]
-                    text += f"  - at: {last}\n    status: resolved\n    corrects: 1\n    body: \"{marker}.\"\n"
-                server.drain()
-                page = f"incidents/{path.stem}/index.html"
-                saved = save(path, text)
-                arrived = next_change(server, page, saved)
-                status, body = server.get(f"/incidents/{path.stem}/")
-                if status != 200 or marker.encode() not in body:
-                    raise RuntimeError(f"save {n}: the page served does not show the change yet")
-                served[kind].append(arrived - saved)
-                done = rebuilt_at(server)
-                whole = done - saved if done is not None else None
-                if whole is not None:
-                    complete[kind].append(whole)
-                log(f"save {n + 1}/{args.saves} ({kind}): served after {(arrived - saved) * 1000:.0f} ms"
-                    + (f", everything rebuilt after {whole * 1000:.0f} ms" if whole is not None else ""))
-                time.sleep(args.pause)
+                name = open_name if kind == "open incident" else rng.choice(resolved)
+                for session in sessions:
+                    said = session.save_and_measure(n, kind, session.site / "incidents" / name)
+                    log(f"save {n + 1}/{args.saves} ({kind}{', ' + session.tree.label if len(sessions) > 1 else ''})"
+                        f": {said}")
+                    time.sleep(args.pause)
         finally:
-            server.stop()
-    all_served = served["open incident"] + served["resolved incident"]
-    result = {
-        "incidents": args.incidents, "now": None if args.clock else NOW, "python": platform.python_version(),
+            for session in sessions:
+                if session.server is not None:
+                    session.server.stop()
+        results = [s.result(build_times[s.tree.label]) for s in sessions]
+    meta = {
+        "incidents": args.incidents, "bodies": args.bodies, "now": None if args.clock else NOW,
+        "python": platform.python_version(),
         "cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-        "build_seconds": [round(t, 2) for t in build_times],
-        "serve_ready_seconds": round(ready, 2),
-        "ready_over_build": round(ready / statistics.median(build_times), 2),
-        "save_to_served": summary(all_served),
-        "save_to_served_by_kind": {k: summary(v) for k, v in served.items() if v},
-        "rebuild_by_kind": {k: summary(v) for k, v in complete.items() if v},
     }
     if args.json:
-        out(json.dumps(result, indent=2))
+        doc = dict(meta, **results[-1])
+        if len(results) > 1:
+            doc["against"] = dict(results[0], ref=args.against)
+        out(json.dumps(doc, indent=2))
         return 0
-    out(f"{args.incidents} incidents, Python {result['python']}, {result['cpus']} CPUs"
-        + (", clock" if args.clock else f", --now {NOW}"))
-    out(f"statusgen build:        {statistics.median(build_times):.2f} s (median of {len(build_times)})")
-    out(f"statusgen serve ready:  {ready:.2f} s ({result['ready_over_build']:.2f}x the build)")
-    rows = [("save -> page served", result["save_to_served"])]
-    rows += [(f"  {k}", v) for k, v in result["save_to_served_by_kind"].items()]
-    rows += [("save -> everything rebuilt", {})]
-    rows += [(f"  {k}", v) for k, v in result["rebuild_by_kind"].items()]
-    out(f"{'':28} {'n':>4} {'median ms':>10} {'p90 ms':>8} {'max ms':>8}")
-    for name, s in rows:
-        if not s:
-            out(name)
-            continue
-        out(f"{name:28} {s['n']:>4} {s['median_ms']:>10.1f} {s['p90_ms']:>8.1f} {s['max_ms']:>8.1f}")
+    head = (f"{args.incidents} incidents ({args.bodies} bodies), Python {meta['python']}, {meta['cpus']} CPUs"
+            + (", clock" if args.clock else f", --now {NOW}"))
+    if len(results) > 1:
+        print_comparison(results[0], results[1], head)
+        out("")
+        for r in results:
+            print_one(r, f"{r['statusgen']}:")
+    else:
+        print_one(results[0], head)
     return 0
 
 
