@@ -550,6 +550,20 @@ def test_the_site_is_not_locked_while_the_editor_is_open_and_a_change_meanwhile_
     draft.unlink()
 
 
+@pytest.mark.parametrize(("args", "option"), [
+    (["new", "incident", "Bad \x1b]0;x\x07 title", "--impact", "minor", "-b", "x"], "TITLE"),
+    (["new", "incident", "Bad \udcff byte", "--impact", "minor", "-b", "x"], "TITLE"),
+    (["new", "incident", "Title", "--impact", "minor", "-b", "x", "--workaround", "a\x9bb"], "--workaround"),
+])
+def test_control_characters_in_command_line_text_are_refused(runner: CliRunner, site: Path, args: list[str],
+                                                             option: str) -> None:
+    before = snapshot(site)
+    result = run(runner, site, *args)
+    assert result.exit_code == 2, result.output
+    assert f"{option}: the text contains the character U+" in result.stderr
+    assert snapshot(site) == before
+
+
 def test_control_characters_in_the_body_option_are_refused(runner: CliRunner, site: Path) -> None:
     before = snapshot(site)
     result = run(runner, site, "update", OPEN_ID, "-b", "Fixed \x1b[2J now")

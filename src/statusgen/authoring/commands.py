@@ -34,6 +34,7 @@ from .session import (
     Session,
     Written,
     append_update,
+    check_text,
     choose,
     component_ids,
     component_statuses,
@@ -103,7 +104,7 @@ def new_incident(session: Session, title: str, *, impact: str, components: Seque
     if started_at is not None:
         pairs.append(("started_at", session.stamp(started_at)))
     if workaround:
-        pairs.append(("workaround", Block(workaround)))
+        pairs.append(("workaround", Block(check_text(workaround, "--workaround"))))
     day = (started_at or session.now).astimezone(session.tz).date()
     path, chosen, content = create_item(session, "incidents", item_id, day, title,
                                         render_document(pairs, "updates", [first]), text)
@@ -174,7 +175,7 @@ def new_commitment(session: Session, title: str, *, due: str, components: Sequen
 
 
 def _title(title: str) -> str:
-    title = " ".join(title.split())
+    title = " ".join(check_text(title, "TITLE").split())
     if not title:
         raise UsageProblem("the title is empty")
     if len(title) > 200:

@@ -25,6 +25,7 @@ from ..content.loader import load_site
 from ..content.model import ComponentStatus, Content
 from ..content.validation import CONTROL, describe_character
 from ..content.values import SLUG_HINT, SLUG_RE
+from ..content.yamlfile import RAW_FORBIDDEN
 from ..errors import StatusgenError, UsageProblem, did_you_mean, display_path
 from ..fsutil import write_atomic
 from . import editor
@@ -104,10 +105,8 @@ class Session:
                 text = editor.obtain_body(body, help_lines=help_lines, option=option)
             finally:
                 self.lock.acquire()
-        bad = CONTROL.search(text.text)
-        if bad is not None and not text.edited:
-            raise UsageProblem(f"{option}: the text contains the character {describe_character(bad.group())}; "
-                               "remove it: it shows as nothing in a page, and garbles feeds and terminals")
+        if not text.edited:
+            check_text(text.text, option)
         return text
 
     @property
@@ -128,6 +127,19 @@ class Session:
     def local(self, when: dt.datetime) -> str:
         """Return ``when`` for messages: ``2026-11-25 12:35`` in the site's zone (time only if today)."""
         return timeutil.format_short(when, self.tz, self.now)
+
+
+def check_text(text: str, option: str) -> str:
+    """Return ``text`` given on the command line, refusing the characters no content file may hold.
+
+    :raises UsageProblem: naming ``option`` and the character (escaped), for a control character
+        or a byte the terminal's encoding did not decode.
+    """
+    bad = CONTROL.search(text) or RAW_FORBIDDEN.search(text)
+    if bad is not None:
+        raise UsageProblem(f"{option}: the text contains the character {describe_character(bad.group())}; "
+                           "remove it: it shows as nothing in a page, and garbles feeds and terminals")
+    return text
 
 
 def parse_when(text: str, tz: dt.tzinfo, now: dt.datetime) -> dt.datetime:

@@ -36,7 +36,9 @@ def describe_character(ch: str) -> str:
     code = ord(ch)
     name = _NAMES.get(code)
     if name is None:
-        if 0xD800 <= code <= 0xDFFF:
+        if 0xDC80 <= code <= 0xDCFF:
+            name = "a byte that is not UTF-8 text"
+        elif 0xD800 <= code <= 0xDFFF:
             name = "a lone surrogate"
         elif code in (0xFFFE, 0xFFFF):
             name = "not a character"
