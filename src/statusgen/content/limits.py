@@ -26,6 +26,22 @@ NESTING_LIMIT = 32
 _CONTAINER = re.compile(r"([ \t]*)(?:>[ \t]?|[-*+][ \t]|\d{1,9}[.)][ \t])")
 
 
+#: A line that starts a list or quote, whole.
+_CONTAINER_LINE = re.compile(r"^[ \t]*(?:>|[-*+][ \t]|\d{1,9}[.)][ \t]).*$", re.M)
+#: Where nesting can be deep at all: two markers at the start of a line, or a marker after eight or
+#: more blanks (one marker after less indentation nests at most 1 + 31 // 4 = 8 levels).
+_MAYBE_DEEP = re.compile(r"^[ \t]*(?:>[ \t]?|[-*+][ \t]|\d{1,9}[.)][ \t])[ \t]*(?:>|[-*+][ \t]|\d{1,9}[.)][ \t])"
+                         r"|^[ \t]{8,}(?:>|[-*+][ \t]|\d{1,9}[.)][ \t])", re.M)
+
+
+def too_deep(text: str) -> tuple[int, int] | None:
+    """Return (nesting, line) of ``text`` when it nests lists and quotes deeper than NESTING_LIMIT, else None."""
+    if _MAYBE_DEEP.search(text) is None:  # almost every text: at C speed
+        return None
+    depth, line = nesting_of(text)
+    return (depth, line) if depth > NESTING_LIMIT else None
+
+
 def nesting_of(text: str) -> tuple[int, int]:
     """Return the deepest nesting of lists and quotes that a line of ``text`` opens, and that line (1-based).
 
@@ -33,21 +49,21 @@ def nesting_of(text: str) -> tuple[int, int]:
     in steps of four columns (how Python-Markdown nests); a line that starts no list or quote
     opens none, however it is indented.
     """
-    deepest, where = 0, 0
-    for number, line in enumerate(text.split("\n"), start=1):
+    deepest, at = 0, 0
+    for found in _CONTAINER_LINE.finditer(text):  # most texts have no such line: C speed
+        line = found.group()
+        if len(line) <= deepest:  # each level takes a character at least
+            continue
         markers, pos, indent = 0, 0, 0
-        while True:
-            found = _CONTAINER.match(line, pos)
-            if found is None:
-                break
-            spaces = found.group(1)
+        while (marker := _CONTAINER.match(line, pos)) is not None:
+            spaces = marker.group(1)
             indent += spaces.count(" ") + 4 * spaces.count("\t")
             markers += 1
-            pos = found.end()
-        depth = markers + indent // 4 if markers else 0
+            pos = marker.end()
+        depth = markers + indent // 4
         if depth > deepest:
-            deepest, where = depth, number
-    return deepest, where
+            deepest, at = depth, found.start()
+    return deepest, text.count("\n", 0, at) + 1 if deepest else 0
 
 
 def excess(text: str, needle: str, limit: int) -> int | None:

@@ -29,7 +29,7 @@ from .model import Content, Site
 from .site_settings import read_settings
 from .validation import INVALID, Context
 from .values import SLUG_HINT, SLUG_RE
-from .yamlfile import compose_file, lines_of, position
+from .yamlfile import compose_file, position
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +157,7 @@ class _SiteLoader:
         except OSError as exc:
             ctx.report(None, f"cannot read the file: {exc.strerror}", line=0, column=0)
             return None
-        ctx.lines = lines_of(text)
+        ctx.read(text)
         return text
 
     # -- content files -------------------------------------------------------------------------
@@ -259,7 +259,7 @@ class _SiteLoader:
                 ctx.report(None, f"the file is not UTF-8 text (byte {exc.start})", "save it as UTF-8",
                            line=1, column=1)
         if text is not None:
-            ctx.lines = lines_of(text)
+            ctx.read(text)
             node = compose_file(ctx, text) if _within_markup_limits(ctx, text) else None
         record = BY_FOLDER[kind].format.convert(node, ctx) if node is not None else INVALID
         item = None

@@ -69,6 +69,14 @@ class Context:
         #: The lines as YAML counts them (line feeds only: other line breaks are refused).
         self.lines = text.split("\n") if text else []
         self.problems = problems
+        #: Whether a value may hold a control character: only through an escape in a double-quoted
+        #: scalar (a backslash in the text), as raw ones are refused before (see :meth:`read`).
+        self.escapes = True
+
+    def read(self, text: str) -> None:
+        """Take ``text`` as the file's text (for quoting lines), free of raw control characters."""
+        self.lines = text.split("\n")
+        self.escapes = "\\" in text or "\r" in text
 
     def report(
         self,
@@ -123,7 +131,7 @@ class ValueType:
         """Return the text of a scalar node, or report that a scalar was expected."""
         if isinstance(node, yaml.ScalarNode) and node.tag != f"{TAG}null":
             text = str(node.value)
-            bad = CONTROL.search(text)
+            bad = CONTROL.search(text) if ctx.escapes else None
             if bad is not None:
                 ctx.report(node, f"the text contains the character {describe_character(bad.group())}",
                            "remove it: it shows as nothing in a page, and garbles feeds and terminals")
@@ -372,25 +380,32 @@ def check_tags(node: yaml.Node, ctx: Context) -> tuple[bool, bool]:
 
     Each node is visited once: a node reached a second time is an alias of an anchor (or a
     cycle, for a recursive one), which the caller refuses. So the walk ends, and takes time in
-    proportion to the text, whatever the aliases would expand to.
+    proportion to the text, whatever the aliases would expand to. (It runs on every file of
+    every load: written for speed.)
     """
     ok = True
     repeated = False
     seen: set[int] = set()
+    add = seen.add
     stack = [node]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    mapping, sequence = yaml.MappingNode, yaml.SequenceNode
     while stack:
-        current = stack.pop()
-        if id(current) in seen:
+        current = pop()
+        before = len(seen)
+        add(id(current))
+        if len(seen) == before:
             repeated = True
             continue
-        seen.add(id(current))
         if current.tag not in _SAFETAGS:
             ctx.report(current, f"the YAML tag {current.tag!r} is not allowed",
                        "statusgen reads plain YAML only (text, numbers, lists, mappings); remove the tag")
             ok = False
-        if isinstance(current, yaml.MappingNode):
+        kind = current.__class__
+        if kind is mapping:
             for k, v in current.value:
-                stack.extend((k, v))
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
+                push(k)
+                push(v)
+        elif kind is sequence:
+            extend(current.value)
     return ok, repeated

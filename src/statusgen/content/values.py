@@ -12,7 +12,7 @@ import yaml
 
 from .. import timeutil
 from ..errors import did_you_mean
-from .limits import MARKDOWN_LIMIT, NESTING_LIMIT, nesting_of
+from .limits import MARKDOWN_LIMIT, NESTING_LIMIT, too_deep
 from .validation import INVALID, TAG, Context, ValueType
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
@@ -39,8 +39,9 @@ class Str(ValueType):
                        "split it over several updates" if self.markdown else "shorten it")
             return INVALID
         if self.markdown:
-            depth, line = nesting_of(text)
-            if depth > NESTING_LIMIT:
+            deep = too_deep(text)
+            if deep is not None:
+                depth, line = deep
                 ctx.report(node, f"line {line} of this text nests lists and quotes {depth} levels deep, more "
                            f"than {NESTING_LIMIT}", "flatten the list: Markdown this deep is not shown well anyway")
                 return INVALID

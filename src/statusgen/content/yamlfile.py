@@ -27,15 +27,11 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 #: Raw characters refused in a content file: C0 controls but tab, line feed and carriage return; DEL;
 #: C1 controls (with NEL, a YAML line break); U+2028 and U+2029 (YAML line breaks too); lone
-#: surrogates; and the non-characters U+FFFE and U+FFFF (which no XML feed may hold).
+#: surrogates; and the non-characters U+FFFE and U+FFFF (which no XML feed may hold). YAML's reader
+#: refuses all but the three line breaks itself, so the text is scanned only when it does.
 RAW_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 #: At most this many of them are reported per file, one per line.
 _MOST_REPORTED = 20
-
-def lines_of(text: str) -> list[str]:
-    """Return the lines of ``text`` as YAML numbers them (raw line separators are refused before)."""
-    return text.split("\n")
-
 
 def compose(text: str) -> yaml.Node | None:
     """Return the node tree of one YAML document (None when it is empty).
@@ -65,7 +61,8 @@ def is_tree(node: yaml.Node) -> bool:
 
 def compose_file(ctx: Context, text: str) -> yaml.Node | None:
     """Return the node tree of a content file's ``text``, reporting syntax errors and unsafe tags to ``ctx``."""
-    if RAW_FORBIDDEN.search(text) and report_raw_characters(ctx, text):
+    # YAML's reader refuses the others itself (below); these three it reads as line breaks.
+    if ("\x85" in text or "\u2028" in text or "\u2029" in text) and report_raw_characters(ctx, text):
         return None
     try:
         node = compose(text)
@@ -77,11 +74,11 @@ def compose_file(ctx: Context, text: str) -> yaml.Node | None:
         ctx.report(None, f"YAML syntax error: {problem}", _hint(problem, source),
                    line=line, column=mark.column + 1 if mark else 1)
         return None
-    except yaml.reader.ReaderError as exc:  # pragma: no cover - the characters it refuses are refused above
-        line, column = position(text, exc.position)
-        ctx.report(None, f"the character {describe_character(chr(exc.character))} is not allowed in YAML"
-                   if isinstance(exc.character, int) else "a character YAML does not allow",
-                   "remove it", line=line, column=column)
+    except (yaml.reader.ReaderError, UnicodeEncodeError):
+        # A control character (or a lone surrogate, in text given to the loader): report each line's
+        # first at its own line and column (the reader's error gives a byte offset, and only one).
+        if not report_raw_characters(ctx, text):  # pragma: no cover - every character it refuses is listed
+            ctx.report(None, "a character YAML does not allow", "remove it", line=1, column=1)
         return None
     except yaml.YAMLError as exc:  # pragma: no cover - every error of the composer carries a mark
         ctx.report(None, f"YAML error: {type(exc).__name__}", line=1, column=1)
