@@ -33,6 +33,7 @@ RAW_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud8
 #: At most this many of them are reported per file, one per line.
 _MOST_REPORTED = 20
 
+
 def compose(text: str) -> yaml.Node | None:
     """Return the node tree of one YAML document (None when it is empty).
 
