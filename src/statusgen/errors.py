@@ -119,7 +119,8 @@ class ContentError(StatusgenError):
 def display_path(path: Path, root: Path | None = None) -> str:
     """Return ``path`` as the user will recognise it: relative to ``root`` or the cwd when possible."""
     try:
-        resolved = path.resolve()
+        # The folder resolved, the name kept: a symlink is shown as itself, not as where it leads.
+        resolved = path.parent.resolve() / path.name if path.name not in ("", ".", "..") else path.resolve()
     except (OSError, RuntimeError):  # a symlink loop: show the path as given
         return path.as_posix()
     for base in (root, Path.cwd()):

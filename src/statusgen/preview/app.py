@@ -228,7 +228,11 @@ class Preview:
     def _follow_theme(self) -> None:
         """Watch the theme folders and asset files of the site as it is now."""
         theme = self.builder.theme()
-        self.watcher.follow(theme.dirs, [source for _, source in theme.assets()])
+        try:
+            files = [source for _, source in theme.assets()]
+        except StatusgenError:  # a static file the build refuses: the build says so; watch the folders
+            files = []
+        self.watcher.follow(theme.dirs, files)
 
 
 def _count(n: int, noun: str) -> str:
