@@ -509,9 +509,9 @@ def test_workflows_for_status_repositories() -> None:
     """The copyable workflows do what the README says: check pull requests, publish on push and every 10 min."""
     import yaml
 
-    folder = TESTS.parent / ".github" / "status-repo-workflows"
-    check_pr = yaml.safe_load((folder / "check-pr.yml").read_text(encoding="utf-8"))
-    publish = yaml.safe_load((folder / "publish.yml").read_text(encoding="utf-8"))
+    folder = TESTS.parent / "src" / "statusgen" / "authoring" / "skeleton" / "hosts"
+    check_pr = yaml.safe_load((folder / "github" / "check-pr.yml").read_text(encoding="utf-8"))
+    publish = yaml.safe_load((folder / "github-pages" / "publish.yml").read_text(encoding="utf-8"))
     # PyYAML reads the key `on` as True (YAML 1.1); GitHub reads it as "on".
     assert set(check_pr[True]) == {"pull_request"}
     steps = check_pr["jobs"]["check"]["steps"]

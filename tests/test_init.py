@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,22 +15,25 @@ import yaml
 from click.testing import CliRunner, Result
 
 from statusgen.authoring import scaffold
+from statusgen.authoring.hosts import HOSTS
 from statusgen.build import build
 from statusgen.cli import cli
 from statusgen.content import format as schema
 from statusgen.content.jsonschema import SCHEMAS, file_name, render
 from statusgen.content.loader import load_site
+from statusgen.resources import SKELETON
 
 from .conftest import NOW, NOW_TEXT, ROOT
 from .test_schema_out import _TextTimes
 
-#: Where the workflow author keeps the workflows a status repository should copy.
-SOURCE_WORKFLOWS = ROOT / ".github" / "status-repo-workflows"
+#: What the tests' init pins, unless they say otherwise (tests/test_install.py reads the installation).
+PIN = "statusgen==0.1.0"
 
 
 def init(runner: CliRunner, target: Path, *args: str) -> Result:
+    pin = [] if "--from" in args else ["--from", PIN]
     return runner.invoke(cli, ["init", str(target), "--timezone", "Europe/Berlin", "--title", "Acme: Status",
-                               "--base-url", "https://status.acme.example/", *args],
+                               "--base-url", "https://status.acme.example/", *pin, *args],
                          env={"STATUSGEN_NOW": NOW_TEXT})
 
 
@@ -154,32 +158,90 @@ def test_time_zone_defaults_to_this_computers(monkeypatch: pytest.MonkeyPatch) -
     assert scaffold.local_zone_name() != "Not/AZone"
 
 
-def test_workflows_are_copied_from_the_package(runner: CliRunner, tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    shipped = tmp_path / "workflows"
-    shipped.mkdir()
-    (shipped / "status.yml").write_text("name: status\n")
-    (shipped / "README.md").write_text("not a workflow\n")
-    monkeypatch.setattr(scaffold, "WORKFLOWS", shipped)
-    result = init(runner, tmp_path / "status")
+def test_github_pages_is_the_host_without_host(new_site: Path) -> None:
+    github = HOSTS["github-pages"]
+    for rel, source in github.files.items():
+        assert (new_site / rel).read_bytes() == (SKELETON / "hosts" / source).read_bytes()
+    assert sorted(p.name for p in (new_site / ".github/workflows").iterdir()) == ["check-pr.yml", "publish.yml"]
+    assert not (new_site / ".gitlab-ci.yml").exists() and not (new_site / "netlify.toml").exists()
+
+
+def test_requirements_pin_what_ci_installs(new_site: Path) -> None:
+    text = (new_site / "requirements.txt").read_text()
+    assert text.splitlines()[-1] == PIN
+    assert text.startswith("# The statusgen this status repository is built with.")
+    assert "Written by `statusgen init` from its --from option." in text
+    workflows = [p for p in (new_site / ".github/workflows").iterdir()]
+    for workflow in workflows:
+        installs = re.findall(r"pip install.*", workflow.read_text())
+        assert installs and set(installs) == {"pip install -r requirements.txt"}, workflow.name
+
+
+@pytest.mark.parametrize("host", sorted(HOSTS))
+def test_each_host_gets_its_files(runner: CliRunner, tmp_path: Path, host: str) -> None:
+    result = init(runner, tmp_path / "status", "--host", host)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "status/.github/workflows").iterdir()) == ["status.yml"]
-    assert "including 1 GitHub workflow)" in result.stderr
+    written = {rel for rel in tree(tmp_path / "status") if not rel.startswith(("content/", "schemas/", ".vscode/"))}
+    assert written == {".gitignore", "README.md", "requirements.txt", *HOSTS[host].files}
+    assert f"{HOSTS[host].title}: {HOSTS[host].setting} (statusgen's docs/deploy/{host}.md)." in result.stderr
+    assert (ROOT / "docs" / "deploy" / f"{host}.md").is_file()
+    for rel in HOSTS[host].files:
+        text = (tmp_path / "status" / rel).read_text()
+        assert "statusgen" in text.splitlines()[0 if not text.startswith("#!") else 1], f"{rel} says who wrote it"
+        if rel != "deploy/s3-sync.sh":
+            assert "pip install -r requirements.txt" in text, rel
 
 
-def test_the_shipped_workflows_are_copied(new_site: Path) -> None:
-    shipped = sorted(p.name for p in scaffold.WORKFLOWS.iterdir() if p.name != "README.md")
-    assert sorted(p.name for p in (new_site / ".github/workflows").iterdir()) == shipped
-    for name in shipped:
-        assert (new_site / ".github/workflows" / name).read_bytes() == (scaffold.WORKFLOWS / name).read_bytes()
+def test_several_hosts_share_the_pull_request_check(runner: CliRunner, tmp_path: Path) -> None:
+    result = init(runner, tmp_path / "status", "--host", "s3", "--host", "netlify", "--host", "s3")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "status/.github/workflows").iterdir()) == [
+        "check-pr.yml", "netlify-rebuild.yml", "publish-s3.yml"]
 
 
-def test_shipped_workflows_match_their_source() -> None:
-    """The package carries copies of .github/status-repo-workflows/; they must not drift apart."""
-    shipped = {p.name: p.read_bytes() for p in scaffold.WORKFLOWS.iterdir() if p.name != "README.md"}
-    source = {p.name: p.read_bytes() for p in SOURCE_WORKFLOWS.iterdir() if p.is_file()} \
-        if SOURCE_WORKFLOWS.is_dir() else {}
-    assert shipped == source
+def test_an_unknown_host_leaves_nothing(runner: CliRunner, tmp_path: Path) -> None:
+    result = init(runner, tmp_path / "status", "--host", "netlfy")
+    assert result.exit_code == 2
+    assert "no host called 'netlfy'; did you mean 'netlify'?" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_host_is_added_later_without_overwriting(runner: CliRunner, new_site: Path) -> None:
+    before = tree(new_site)
+    result = runner.invoke(cli, ["host", "add", "gitlab-pages", "netlify", "--repo", str(new_site)])
+    assert result.exit_code == 0, result.output
+    assert "Added .github/workflows/netlify-rebuild.yml, .gitlab-ci.yml, netlify.toml." in result.stderr
+    after = tree(new_site)
+    assert {k: v for k, v in after.items() if k in before} == before, "nothing there was changed"
+    assert runner.invoke(cli, ["host", "add", "netlify", "--repo", str(new_site)]).exit_code == 0  # all there
+    (new_site / "netlify.toml").write_text("# ours\n")
+    result = runner.invoke(cli, ["host", "add", "netlify", "cloudflare-pages", "--repo", str(new_site)])
+    assert result.exit_code == 1
+    assert "netlify.toml already in" in result.stderr and "statusgen never overwrites a file" in result.stderr
+    assert (new_site / "netlify.toml").read_text() == "# ours\n"
+    assert not (new_site / ".github/workflows/publish-cloudflare-pages.yml").exists(), "nothing was written"
+
+
+def test_a_host_is_added_only_to_a_status_repository(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["host", "add", "s3", "--repo", str(tmp_path)])
+    assert result.exit_code == 1 and "is not a status repository made by statusgen init" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_repository_without_requirements_gets_them_with_the_host(runner: CliRunner, new_site: Path) -> None:
+    (new_site / "requirements.txt").unlink()
+    result = runner.invoke(cli, ["host", "add", "s3", "--repo", str(new_site), "--from", "statusgen==0.1.0"])
+    assert result.exit_code == 0, result.output
+    assert (new_site / "requirements.txt").read_text().endswith("\nstatusgen==0.1.0\n")
+    assert "requirements.txt pins statusgen==0.1.0" in result.stderr
+
+
+def test_host_list_names_every_host_and_its_files(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["host", "list"])
+    assert result.exit_code == 0
+    for host in HOSTS.values():
+        assert f"{host.name}: {host.title}" in result.stdout
+        assert all(f"  {rel}\n" in result.stdout for rel in host.files)
 
 
 def test_examples_are_dated_around_now(new_site: Path) -> None:

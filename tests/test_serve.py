@@ -24,7 +24,7 @@ from statusgen.errors import StatusgenError
 from statusgen.preview.app import Preview
 from statusgen.preview.server import LiveSite, PreviewServer
 
-from .conftest import BASE_SITE, NOW
+from .conftest import BASE_SITE, NOW, published
 
 INCIDENT = "incidents/2026-11-20-api-errors.yaml"
 PAGE = "/incidents/2026-11-20-api-errors/"
@@ -160,8 +160,8 @@ def test_serves_the_site_with_pretty_urls(unchanged: Preview) -> None:
     ("/badge.svg", "image/svg+xml"),
     ("/maintenance.ics", "text/calendar; charset=utf-8"),
     ("/robots.txt", "text/plain; charset=utf-8"),
-    ("/static/style.css", "text/css; charset=utf-8"),
-    ("/static/status.js", "text/javascript; charset=utf-8"),
+    ("/" + published("static/style.css"), "text/css; charset=utf-8"),
+    ("/" + published("static/status.js"), "text/javascript; charset=utf-8"),
     ("/__statusgen__/live.js", "text/javascript; charset=utf-8"),
 ])
 def test_content_types(unchanged: Preview, path: str, content_type: str) -> None:
@@ -376,8 +376,12 @@ def test_the_site_theme_is_watched_too(make_site: Callable[..., Path]) -> None:
     try:
         assert b"Call us." in request(running, PAGE)[2]
         save(site / "theme/static/custom.css", "body { color: navy; }\n")
-        stream.until(lambda name, data: "static/custom.css" in data.get("paths", []))
-        assert request(running, "/static/custom.css")[2] == b"body { color: navy; }\n"
+        custom = published("static/custom.css", site)
+        # The stylesheet has a new name, so every page changed: open tabs reload.
+        stream.until(lambda name, data: custom in data.get("paths", []) and PAGE.lstrip("/") + "index.html"
+                     in data.get("paths", []))
+        assert request(running, "/" + custom)[2] == b"body { color: navy; }\n"
+        assert custom.encode() in request(running, PAGE)[2]
         save(site / "theme/templates/base.html", '{% extends "default/base.html" %}\n'
              "{% block footer_extra %}<p>Call us day and night.</p>{% endblock %}\n")
         stream.until(lambda name, data: "incidents/2026-11-20-api-errors/index.html" in data.get("paths", []))

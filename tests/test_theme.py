@@ -22,7 +22,7 @@ from statusgen.outputs.i18n import CatalogError, Messages, placeholders, read_ca
 from statusgen.outputs.theme import Theme
 from statusgen.resources import default_theme_dir, shipped_languages
 
-from .conftest import EXAMPLE_SITE, NOW, NOW_TEXT, ROOT
+from .conftest import EXAMPLE_SITE, NOW, NOW_TEXT, ROOT, published
 
 THEME = default_theme_dir()
 MESSAGES = THEME / "messages"
@@ -250,13 +250,14 @@ def test_a_base_override_reaches_every_page(custom_site: Path) -> None:
 
 def test_custom_css_logo_colours_and_messages(custom_site: Path) -> None:
     home = (custom_site / "index.html").read_text(encoding="utf-8")
-    assert '<link rel="stylesheet" href="static/style.css">\n<link rel="stylesheet" href="static/custom.css">' in home
-    assert (custom_site / "static" / "custom.css").read_bytes() == (
-        CUSTOM_SITE / "theme" / "static" / "custom.css").read_bytes()
-    assert ('<picture><source srcset="static/logo-dark.svg" media="(prefers-color-scheme: dark)">'
-            '<img class="logo" src="static/logo.svg" alt="Northwind Status"></picture>') in home
-    assert (custom_site / "static" / "logo.svg").read_bytes() == (CUSTOM_SITE / "logo.svg").read_bytes()
-    assert (custom_site / "static" / "logo-dark.svg").is_file()
+    style, custom, logo, logo_dark = (published(f"static/{name}", CUSTOM_SITE)
+                                      for name in ("style.css", "custom.css", "logo.svg", "logo-dark.svg"))
+    assert f'<link rel="stylesheet" href="{style}">\n<link rel="stylesheet" href="{custom}">' in home
+    assert (custom_site / custom).read_bytes() == (CUSTOM_SITE / "theme" / "static" / "custom.css").read_bytes()
+    assert (f'<picture><source srcset="{logo_dark}" media="(prefers-color-scheme: dark)">'
+            f'<img class="logo" src="{logo}" alt="Northwind Status"></picture>') in home
+    assert (custom_site / logo).read_bytes() == (CUSTOM_SITE / "logo.svg").read_bytes()
+    assert (custom_site / logo_dark).is_file()
     assert "--accent:#6d3a91" in home and "--accent:#c9a2e8" in home
     # theme/messages/en.yaml rewords one message; the others stay the default theme's.
     assert '<a href="expect/index.html">Our promises</a>' in home
@@ -414,7 +415,7 @@ def page_weight(site: Path, page: str = "index.html") -> tuple[int, dict[str, in
 def test_the_home_page_fits_the_budget(tmp_path: Path) -> None:
     build(EXAMPLE_SITE, tmp_path / "out", now=NOW, jobs=1)
     total, sizes = page_weight(tmp_path / "out")
-    assert set(sizes) == {"index.html", "static/style.css", "static/status.js"}
+    assert set(sizes) == {"index.html", published("static/style.css"), published("static/status.js")}
     assert total <= BUDGET, f"home page is {total} bytes with what it loads: {sizes}"
 
 
@@ -501,8 +502,9 @@ def test_a_static_symlink_inside_the_theme_is_published(tmp_path: Path) -> None:
     (site / "theme" / "static" / "brand.css").write_text("a{color:red}", encoding="utf-8")
     (site / "theme" / "static" / "alias.css").symlink_to("brand.css")
     build(site, tmp_path / "out", now=NOW, jobs=1)
-    assert (tmp_path / "out" / "static" / "alias.css").read_text(encoding="utf-8") == "a{color:red}"
-    assert not (tmp_path / "out" / "static" / "alias.css").is_symlink()
+    (published,) = (tmp_path / "out" / "static").glob("alias.*.css")  # fingerprinted
+    assert published.read_text(encoding="utf-8") == "a{color:red}"
+    assert not published.is_symlink()
 
 
 # -- logos ---------------------------------------------------------------------------------------------

@@ -19,8 +19,13 @@ HISTORY = "history/"
 EXPECT = "expect/"
 #: Served by hosts in place of a missing URL.
 NOT_FOUND = "404.html"
-#: The theme's static files and the logo.
+#: The theme's static files and the logo, each published under a name carrying a hash of its
+#: content (see :func:`fingerprinted`); templates name them as the theme does (``static/style.css``).
 STATIC = "static/"
+#: Hex digits of the content's SHA-256 in a fingerprinted name.
+FINGERPRINT_LENGTH = 8
+#: The cache rules for hosts that read them (Netlify, Cloudflare Pages); never served as a page.
+HEADERS = "_headers"
 
 #: Feed file names, in the site's root, each component's folder and ``commitments/``.
 RSS = "feed.xml"
@@ -100,6 +105,20 @@ def anchored(path: str, anchor: str) -> str:
     return f"{path}#{anchor}"
 
 
+def fingerprinted(path: str, digest: str) -> str:
+    """Return the published name of a static file: the start of ``digest`` before its suffix.
+
+    ``static/style.css`` becomes ``static/style.3f2a9c1e.css``, ``static/LICENSE`` becomes
+    ``static/LICENSE.3f2a9c1e``. A new content is a new name, so a cache may keep each name forever.
+    """
+    folder, slash, name = path.rpartition("/")
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not stem:  # no suffix, or a dot file: the hash goes at the end
+        stem, suffix = name, ""
+    tag = digest[:FINGERPRINT_LENGTH]
+    return f"{folder}{slash}{stem}.{tag}" + (f".{suffix}" if suffix else "")
+
+
 def page_file(path: str) -> str:
     """Return the file of a page: a folder's ``index.html``, or the path itself for a file."""
     return path + "index.html" if path == HOME or path.endswith("/") else path
@@ -145,7 +164,8 @@ ROUTES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(patter
             r"|scheduled-maintenances/upcoming|scheduled-maintenances/active)\.json|api/statusgen\.json"),
     ("crawl", rf"{re.escape(SITEMAP)}|{re.escape(ROBOTS)}"),
     ("not_found", re.escape(NOT_FOUND)),
-    ("static", r"static/[A-Za-z0-9_./-]+"),
+    ("static", rf"static/[A-Za-z0-9_./-]*\.[0-9a-f]{{{FINGERPRINT_LENGTH}}}(?:\.[A-Za-z0-9]+)?"),
+    ("headers", re.escape(HEADERS)),
 ))
 
 

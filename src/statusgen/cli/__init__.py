@@ -1,6 +1,6 @@
 """Command line: parse options, call the command, turn errors into messages and exit codes.
 
-The commands live in :mod:`.site` (build, serve, check, list, schema, init) and
+The commands live in :mod:`.site` (build, serve, check, list, schema, init, host) and
 :mod:`.authoring` (new, update, resolve, deliver, postpone); each imports what it runs only
 when it runs, so ``--help`` stays fast. Errors statusgen reports (:class:`StatusgenError`)
 become a message and an exit status, never a traceback.
@@ -65,7 +65,7 @@ def cli(verbosity: int | None) -> None:
 
 
 
-for command in (site.build, site.serve, site.check, site.list_items, site.schema, site.init, authoring.new,
+for command in (site.build, site.serve, site.check, site.list_items, site.schema, site.init, site.host, authoring.new,
                 authoring.update, authoring.resolve, authoring.deliver, authoring.postpone):
     cli.add_command(command)
 

@@ -1,10 +1,11 @@
-"""The commands about a whole site: build, serve, check, list, schema and init."""
+"""The commands about a whole site: build, serve, check, list, schema, init and host."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -23,6 +24,10 @@ from .options import (
     TimeParam,
     echo,
 )
+
+if TYPE_CHECKING:
+    from ..authoring.hosts import Host
+    from ..authoring.install import Pin
 
 log = logging.getLogger("statusgen")
 
@@ -175,6 +180,14 @@ def schema(kind: str | None, out: Path | None) -> None:
     log.info("Wrote %s.", ", ".join(display_path(p) for p in written))
 
 
+_HOST_NAMES = "github-pages, gitlab-pages, netlify, cloudflare-pages, s3"
+_FROM_HELP = ("What CI installs statusgen from, written to requirements.txt: statusgen==VERSION or "
+              "'statusgen @ git+https://git.example.com/you/statusgen@COMMIT'. Default: what the running "
+              "statusgen was installed from (a version from the package index, a git URL at a commit, a "
+              "wheel's URL; a git checkout statusgen runs from gives its remote at the commit checked out, "
+              "when the tree is clean).")
+
+
 @click.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--title", default="Example Status", show_default=True, help="The site's title.")
@@ -182,8 +195,13 @@ def schema(kind: str | None, out: Path | None) -> None:
               help="The absolute URL the site will be published at.")
 @click.option("--timezone", metavar="ZONE", help="IANA time zone for the pages, e.g. Europe/Berlin. "
               "Default: this computer's zone.")
+@click.option("--host", "host_names", multiple=True, metavar="HOST",
+              help=f"Where the site is published, for its workflows or settings: {_HOST_NAMES}. "
+                   "Repeat for several. Default: github-pages.")
+@click.option("--from", "from_", metavar="REQUIREMENT", help=_FROM_HELP)
 @click.option("--now", type=TimeParam(), envvar="STATUSGEN_NOW", hidden=True, help=AUTHOR_NOW_HELP)
-def init(directory: Path, title: str, base_url: str, timezone: str | None, now: dt.datetime | None) -> None:
+def init(directory: Path, title: str, base_url: str, timezone: str | None, host_names: tuple[str, ...],
+         from_: str | None, now: dt.datetime | None) -> None:
     """Lay out a new status repository in DIRECTORY.
 
     \b
@@ -191,25 +209,109 @@ def init(directory: Path, title: str, base_url: str, timezone: str | None, now: 
                          incident, maintenance and commitment (delete them)
     schemas/             JSON Schema of the content files (as `statusgen schema`)
     .vscode/             editor settings that check the YAML files against them
-    .github/workflows/   the workflows shipped with statusgen: check pull requests, publish
+    requirements.txt     the statusgen CI installs: exactly the one running init
+    .github/workflows/   for github-pages, netlify, cloudflare-pages and s3: check pull
+                         requests, then publish (or rebuild) on push and every 10 minutes
+    .gitlab-ci.yml       for gitlab-pages: the same as a GitLab pipeline
+    netlify.toml         for netlify: how Netlify builds the site
+    deploy/s3-sync.sh    for s3: copy the site to S3 with the right Cache-Control
     .gitignore           leaves public/ (the built site) out of git
     README.md            the commands a support lead needs
 
     DIRECTORY must be empty or hold only a git repository (.git); nothing is ever overwritten.
+    `statusgen host add` adds a host later.
 
     Exit status: 0 when the site was laid out, 1 when DIRECTORY is not empty or cannot be
-    written, 2 for a wrong command line (an unknown time zone, a base URL that is not one).
+    written, 2 for a wrong command line (an unknown time zone or host, a base URL that is not
+    one, or no --from when the running statusgen was installed from nothing CI can reach).
     """
+    from ..authoring.hosts import DEFAULT_HOST, hosts_named
     from ..authoring.scaffold import init_site
     from ..errors import display_path
 
+    hosts = hosts_named(host_names or (DEFAULT_HOST,))
+    pin = _pin(from_)
     written = init_site(directory, title=title, base_url=base_url, timezone=timezone,
-                        now=now or dt.datetime.now(dt.UTC))
-    workflows = sum(rel.startswith(".github/workflows/") for rel in written)
+                        now=now or dt.datetime.now(dt.UTC), hosts=hosts, pin=pin)
     shown = display_path(directory)
-    log.info("Created a status site in %s (%d files%s).", shown, len(written),
-             f", including {workflows} GitHub workflow{'s' if workflows != 1 else ''}" if workflows else "")
+    log.info("Created a status site in %s (%d files).", shown, len(written))
+    _explain(hosts, pin)
     log.info("Next: set the title, base_url, timezone and components in %s/content/site.yaml, delete the "
              "examples, then run `statusgen build %s/content`.", shown, shown)
+
+
+def _pin(from_: str | None) -> Pin:
+    from ..authoring.install import pin_from, running_install
+
+    return pin_from(from_) if from_ is not None else running_install()
+
+
+def _explain(hosts: list[Host], pin: Pin | None) -> None:
+    """Say what CI installs and the one thing to switch on at each host."""
+    if pin is not None:
+        log.info("requirements.txt pins %s (from %s).", pin.requirement, pin.source)
+        for warning in pin.warnings:
+            log.warning(warning)
+    for host in hosts:
+        log.info("%s: %s (statusgen's %s).", host.title, host.setting, host.guide)
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+def host() -> None:
+    """Add the files a host needs to publish the site: workflows, pipeline, settings.
+
+    The hosts: github-pages, gitlab-pages, netlify, cloudflare-pages, s3. Each has a guide in
+    statusgen's docs/deploy/ with the one setting to switch on in the host's interface.
+    """
+
+
+@host.command("add")
+@click.argument("names", nargs=-1, required=True, metavar="HOST...")
+@click.option("--repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
+              help="The status repository (the folder with content/ and requirements.txt).")
+@click.option("--from", "from_", metavar="REQUIREMENT",
+              help="For a repository without requirements.txt only (made before statusgen wrote one): "
+                   + _FROM_HELP)
+def host_add(names: tuple[str, ...], repo: Path, from_: str | None) -> None:
+    """Add the files HOST needs to the status repository (as `statusgen init --host` writes them).
+
+    A file already there with the same content is kept; a file with other content stops the
+    command before anything is written: nothing is ever overwritten. The workflows install
+    statusgen from requirements.txt, which is written only when the repository has none.
+
+    Exit status: 0 when the files were added (or were all there), 1 when a file would be
+    overwritten or the folder is no status repository, 2 for a wrong command line.
+    """
+    from ..authoring.hosts import hosts_named
+    from ..authoring.scaffold import add_hosts
+
+    hosts = hosts_named(names)
+    pins: list[Pin] = []
+
+    def pin() -> Pin:
+        pins.append(_pin(from_))
+        return pins[-1]
+
+    written = add_hosts(repo, hosts, pin)
+    if written:
+        log.info("Added %s.", ", ".join(written))
+    else:
+        log.info("Nothing to add: every file is there already.")
+    _explain(hosts, pins[0] if pins else None)
+
+
+@host.command("list")
+def host_list() -> None:
+    """List the hosts, the files each one needs and the setting to switch on.
+
+    Exit status: 0.
+    """
+    from ..authoring.hosts import HOSTS
+
+    for item in HOSTS.values():
+        click.echo(f"{item.name}: {item.title}")
+        for path in item.files:
+            click.echo(f"  {path}")
+        click.echo(f"  then: {item.setting} ({item.guide})")
 
 

@@ -40,6 +40,11 @@ def accent_css(colors: Colors | None) -> str:
             f"@media (prefers-color-scheme:dark){{:root{{--accent:{colors.accent_dark}}}}}}}")
 
 
+def site_policy(colors: Colors | None, *, header: bool = False) -> str:
+    """Return the policy of a site's pages: its accent style allowed by hash (see :func:`policy`)."""
+    return policy([accent_css(colors)], header=header)
+
+
 def policy(inline_styles: Iterable[str] = (), *, header: bool = False) -> str:
     """Return the policy, allowing the inline ``<style>`` elements whose text is ``inline_styles``.
 

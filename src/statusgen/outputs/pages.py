@@ -21,6 +21,7 @@ from ..content.kinds import COMMITMENTS, INCIDENTS, MAINTENANCE_KIND, ItemKind
 from ..content.model import Site
 from ..view import StatusView
 from . import csp
+from .assets import StaticFiles
 from .theme import Theme, ThemeError, relative_url
 
 __all__ = ["Page", "PageEntry", "Renderer", "ThemeError", "item_page", "list_pages", "render_pages"]
@@ -46,10 +47,22 @@ class Page:
 @jinja2.pass_context
 def _url(ctx: jinja2.runtime.Context, target: str) -> str:
     page: Page = ctx["page"]
+    if target.startswith(urls.STATIC):
+        target = _static(ctx["static_files"], target)
     if page.absolute_links:
         base_path: str = ctx["base_path"]
         return base_path + target
     return relative_url(target, page.path)
+
+
+def _static(static: StaticFiles, target: str) -> str:
+    """Return the fingerprinted name of a static file the template names as the theme does."""
+    path, hash_, fragment = target.partition("#")
+    published = static.published(path)
+    if published is None:
+        known = ", ".join(static.names) or "none"
+        raise jinja2.TemplateRuntimeError(f"{path} is not a static file of the theme (there are: {known})")
+    return published + hash_ + fragment
 
 
 @jinja2.pass_context
@@ -90,13 +103,15 @@ PARALLEL_MIN_PAGES = 400
 _CHUNK = 250
 
 
-def render_pages(view: StatusView, pages: Sequence[PageEntry], theme: Theme, *, jobs: int = 1) -> dict[str, bytes]:
+def render_pages(view: StatusView, pages: Sequence[PageEntry], theme: Theme, static: StaticFiles, *,
+                 jobs: int = 1) -> dict[str, bytes]:
     """Render ``pages`` of ``view``; return ``{output path: bytes}`` in page order.
 
+    :param static: the theme's static files: pages link them by their fingerprinted names.
     :param jobs: worker processes to render with. Pages are independent, so big sites
         render in parallel (on platforms that can fork); the output is the same bytes.
     """
-    renderer = Renderer(view, theme)
+    renderer = Renderer(view, theme, static)
     todo = list(pages)
     if jobs <= 1 or len(todo) < PARALLEL_MIN_PAGES or "fork" not in mp.get_all_start_methods():
         return dict(renderer.render(todo))
@@ -124,9 +139,9 @@ def _render_chunk(start: int) -> list[tuple[str, bytes]]:
 
 
 class Renderer:
-    """A Jinja environment set up for one view, with its templates compiled once."""
+    """A Jinja environment set up for one view and the theme's static files, with its templates compiled once."""
 
-    def __init__(self, view: StatusView, theme: Theme) -> None:
+    def __init__(self, view: StatusView, theme: Theme, static: StaticFiles) -> None:
         env = theme.environment(view.site.timezone, view.site.language)
         env.globals.update(
             url=_url,
@@ -138,15 +153,18 @@ class Renderer:
             generator=f"statusgen {__version__}",
             figures=view.responsiveness,
             urls=urls.Urls,
+            static_files=static,
             accent_css=Markup(csp.accent_css(view.site.colors)),
-            content_security_policy=Markup(csp.policy([csp.accent_css(view.site.colors)])),
+            content_security_policy=Markup(csp.site_policy(view.site.colors)),
         )
         self.env = env
         self.templates: dict[str, jinja2.Template] = {}
 
-    def bind(self, view: StatusView) -> None:
-        """Render the pages of ``view`` from now on: a later view of the same site, templates kept compiled."""
+    def bind(self, view: StatusView, static: StaticFiles | None = None) -> None:
+        """Render the pages of ``view`` from now on (and link ``static``): templates kept compiled."""
         self.env.globals.update(view=view, now=view.now, figures=view.responsiveness)
+        if static is not None:
+            self.env.globals["static_files"] = static
 
     def render(self, todo: Sequence[PageEntry]) -> list[tuple[str, bytes]]:
         out = []

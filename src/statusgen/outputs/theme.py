@@ -35,6 +35,7 @@ from ..fsutil import RefusedFile, read_regular
 from ..resources import default_theme_dir
 from ..view import ItemLink
 from . import markup
+from .assets import StaticFiles
 from .i18n import CatalogError, Messages, fill
 
 if TYPE_CHECKING:
@@ -50,6 +51,8 @@ DEFAULT_PREFIX = "default/"
 CUSTOM_CSS = "static/custom.css"
 #: The largest template read, in bytes.
 TEMPLATE_LIMIT = FILE_LIMIT
+#: The largest static file (or logo) published, in bytes: fonts and images fit, a runaway file does not.
+STATIC_LIMIT = 64 << 20
 
 
 class Theme:
@@ -139,7 +142,10 @@ class Theme:
         return any((d / CUSTOM_CSS).is_file() for d in self.dirs if d != default_theme_dir())
 
     def assets(self) -> Iterator[tuple[str, Path]]:
-        """Yield (output path, file) for every static file, first folder winning, and the logo; sorted.
+        """Yield (path, file) for every static file, first folder winning, and the logo; sorted.
+
+        The paths are the names templates use (``static/style.css``); each is published under
+        a fingerprinted name (:meth:`static_files`).
 
         :raises ThemeError: for a symlink in a ``static/`` folder that leads out of its theme folder
             (or nowhere), and for anything there that is not a regular file or a folder: nothing
@@ -153,6 +159,20 @@ class Theme:
             for rel, path in _static_files(folder, static):
                 found.setdefault(rel, path)
         yield from sorted(found.items())
+
+    def static_files(self) -> StaticFiles:
+        """Return the static files (and the logo) read, under their fingerprinted names."""
+        return StaticFiles.of({path: read_static(source) for path, source in self.assets()})
+
+
+def read_static(source: Path) -> bytes:
+    """Return a static file's bytes (a checked regular file, see :func:`_static_files`), at most STATIC_LIMIT."""
+    try:
+        return read_regular(source, within=source.parent, limit=STATIC_LIMIT)
+    except RefusedFile as exc:
+        raise ThemeError(f"{display_path(source)}: not published: {exc.reason}") from None
+    except OSError as exc:
+        raise ThemeError(f"{display_path(source)}: cannot read it: {exc.strerror}") from None
 
 
 def _static_files(theme: Path, static: Path) -> Iterator[tuple[str, Path]]:
