@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
+import shutil
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -22,6 +23,7 @@ from statusgen import urls
 from statusgen.build import build
 from statusgen.cli import cli
 from statusgen.errors import StatusgenError
+from statusgen.outputs import csp
 from statusgen.outputs.assets import StaticFiles
 from statusgen.outputs.headers import CHANGING, FINGERPRINTED, rules
 from statusgen.outputs.write import MARKER
@@ -148,7 +150,9 @@ def test_every_url_gets_its_headers_from_exactly_one_rule(example: Path) -> None
         assert len(matching) == 1, f"{path} matches {matching}: hosts would merge their Cache-Control values"
         (headers,) = [h for pattern, h in parsed if pattern == matching[0]]
         expected = FINGERPRINTED if path.startswith("/static/") else CHANGING
-        assert headers == {"Cache-Control": expected}, path
+        # Every response carries the pages' Content-Security-Policy too (the example has no accent style).
+        assert headers == {"Cache-Control": expected, "Content-Security-Policy": csp.site_policy(None, header=True)}, \
+            path
 
 
 def test_the_cache_rules_are_short_for_what_changes_and_immutable_for_static_files() -> None:
@@ -220,3 +224,15 @@ def test_a_template_naming_a_static_file_that_does_not_exist_fails_the_build(
     assert "base.html:2: theme error while rendering index.html: static/brand.css is not a static file of the " \
            "theme (there are: static/status.js, static/style.css)" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_the_headers_file_repeats_the_pages_policy_with_what_only_a_header_may_say(tmp_path: Path) -> None:
+    """One definition (outputs/csp.py): the <meta> of every page, and the header of every response."""
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "docs" / "custom-theme-example", site)
+    result = build(site, tmp_path / "out", now=NOW, jobs=1)
+    meta = csp.site_policy(result.content.site.colors)
+    assert "'sha256-" in meta
+    assert f'content="{meta}"' in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    parsed = parse_headers((tmp_path / "out" / urls.HEADERS).read_text(encoding="utf-8"))
+    assert parsed and all(h["Content-Security-Policy"] == meta + "; frame-ancestors 'none'" for _, h in parsed)

@@ -54,7 +54,7 @@ def test_failure_while_writing_keeps_previous_output(make_site: Callable[..., Pa
         return write_bytes(path, data)
 
     monkeypatch.setattr(Path, "write_bytes", fail_late)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="No space left on device"):
         build(site, out, now=NOW)
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]

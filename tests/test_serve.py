@@ -474,3 +474,24 @@ def test_the_command_passes_its_options(site: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr("statusgen.preview.app.Preview", FakePreview)
     assert main(["serve", str(site), "--port", "9123", "--now", "2026-11-25T12:00:00+01:00", "-j", "1"]) == 0
     assert seen == {"site": site, "host": "127.0.0.1", "port": 9123, "now": NOW, "jobs": 1, "served": True}
+
+
+# -- only its own host names (DNS rebinding) -------------------------------------------------------
+
+
+@pytest.mark.parametrize(("bind", "header", "ok"), [
+    ("127.0.0.1", None, True), ("127.0.0.1", "localhost", True), ("127.0.0.1", "LOCALHOST:{port}", True),
+    ("127.0.0.1", "127.0.0.1:{port}", True), ("127.0.0.1", "[::1]:{port}", True),
+    ("127.0.0.1", "127.0.0.1:1", False), ("127.0.0.1", "evil.example", False),
+    ("127.0.0.1", "localhost.evil.example:{port}", False), ("127.0.0.1", "127.0.0.1.evil.example", False),
+    ("127.0.0.1", "192.168.1.20:{port}", False), ("127.0.0.1", "[::1", False), ("127.0.0.1", "", False),
+    ("0.0.0.0", "192.168.1.20:{port}", True), ("0.0.0.0", "[fe80::1]:{port}", True),
+    ("0.0.0.0", "evil.example:{port}", False), ("0.0.0.0", "localhost:{port}", True),
+])
+def test_the_preview_answers_only_its_own_host_names(bind: str, header: str | None, ok: bool) -> None:
+    server = PreviewServer(LiveSite(), bind, 0)
+    try:
+        port = server.server_address[1]
+        assert server.accepts_host(None if header is None else header.format(port=port)) is ok
+    finally:
+        server.server_close()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .content.loader import load_site
 from .content.model import Content
+from .outputs import csp
 from .outputs.badges import Badges
 from .outputs.calendar import Calendar
 from .outputs.context import Generator, RenderContext
@@ -77,7 +78,8 @@ def render_all(view: StatusView, theme: Theme, *, jobs: int = 1) -> dict[str, by
         generator = make()
         merge_outputs(files, generator.render(ctx), type(generator).__name__)
     merge_outputs(files, dict(static.files), "the theme's static files")
-    merge_outputs(files, {HEADERS: headers_file(files)}, "the headers file")
+    policy = csp.site_policy(view.site.colors, header=True)
+    merge_outputs(files, {HEADERS: headers_file(files, policy)}, "the headers file")
     return files
 
 

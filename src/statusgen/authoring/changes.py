@@ -16,7 +16,6 @@ from .. import timeutil
 from ..content.model import Incident, IncidentStatus, Maintenance, MaintenanceStatus
 from ..errors import UsageProblem, display_path
 from ..view import CLOSED, MaintenanceView, derive
-from . import editor
 from .commands import editor_help
 from .session import Refused, Session, Written, append_update, duration, edit_item, find_item
 from .yamledit import Block, Raw, add_mapping, append_item
@@ -67,7 +66,7 @@ def reschedule(session: Session, ref: str, *, start: str | None = None, end: str
     status = MaintenanceStatus.SCHEDULED if starts > session.now else view.status
     window = f"{session.local(starts)} to {session.local(ends)}"
     path = session.site_dir / "maintenance" / f"{item.id}.yaml"
-    text = editor.obtain_body(body, help_lines=editor_help(
+    text = session.obtain_body(body, help_lines=editor_help(
         session, path, f"Rescheduling maintenance {item.id} to {window}; say why it moves", item))
     pairs: list[tuple[str, Any]] = [("at", session.stamp(session.now)), ("status", Raw(status.value))]
     if starts != view.starts_at:
@@ -89,7 +88,7 @@ def cancel(session: Session, ref: str, *, body: str | None = None) -> Written:
     """Cancel a maintenance with an appended update; calendars mark the event cancelled."""
     item, view = _open_maintenance(session, ref, "cancel")
     path = session.site_dir / "maintenance" / f"{item.id}.yaml"
-    text = editor.obtain_body(body, help_lines=editor_help(
+    text = session.obtain_body(body, help_lines=editor_help(
         session, path, f"Cancelling maintenance {item.id}; say why, and whether it will come back", item))
     pairs = [("at", session.stamp(session.now)), ("status", Raw(MaintenanceStatus.CANCELLED.value)),
              ("body", Block(text.text))]
@@ -112,7 +111,7 @@ def postmortem(session: Session, ref: str, *, body: str | None = None, actions: 
     revision = incident.postmortem is not None
     header = (f"Revision of the postmortem of incident {incident.id}: what changed or what it adds"
               if revision else f"Postmortem of incident {incident.id}: what happened, why, and what changes")
-    text = editor.obtain_body(body, help_lines=editor_help(session, path, header, incident))
+    text = session.obtain_body(body, help_lines=editor_help(session, path, header, incident))
     pairs: list[tuple[str, Any]] = [("at" if revision else "published_at", session.stamp(session.now)),
                                     ("body", Block(text.text))]
     if ids:

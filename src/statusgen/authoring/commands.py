@@ -29,13 +29,13 @@ from ..content.model import (
 )
 from ..errors import UsageProblem, display_path
 from ..view import CommitmentState, derive
-from . import editor
+from .lock import Refused
 from .session import (
     INCIDENT_COMPONENT_STATUSES,
-    Refused,
     Session,
     Written,
     append_update,
+    check_text,
     choose,
     component_ids,
     component_statuses,
@@ -95,7 +95,7 @@ def new_incident(session: Session, title: str, *, impact: str, components: Seque
     promise = _promise(session, status_value, next_in, next_by)
     title = _title(title)
     path_hint = session.site_dir / "incidents" / "<new>.yaml"
-    text = editor.obtain_body(body, help_lines=editor_help(
+    text = session.obtain_body(body, help_lines=editor_help(
         session, path_hint, f"New {impact_value.value} incident: {title} ({status_value.value})"))
     first = [("at", session.stamp(session.now)), ("status", Raw(status_value.value)),
              ("body", Block(text.text)), *promise]
@@ -105,7 +105,7 @@ def new_incident(session: Session, title: str, *, impact: str, components: Seque
     if started_at is not None:
         pairs.append(("started_at", session.stamp(started_at)))
     if workaround:
-        pairs.append(("workaround", Block(workaround)))
+        pairs.append(("workaround", Block(check_text(workaround, "--workaround"))))
     day = (started_at or session.now).astimezone(session.tz).date()
     path, chosen, content = create_item(session, "incidents", item_id, day, title,
                                         render_document(pairs, "updates", [first]), text)
@@ -131,7 +131,7 @@ def new_maintenance(session: Session, title: str, *, start: str, end: str | None
     if ends_at <= starts_at:
         raise UsageProblem("--end: the window must end after it starts")
     title = _title(title)
-    text = editor.obtain_body(body, help_lines=editor_help(
+    text = session.obtain_body(body, help_lines=editor_help(
         session, session.site_dir / "maintenance" / "<new>.yaml",
         f"New maintenance: {title}, {session.local(starts_at)} to {session.local(ends_at)}"))
     if all(s is ComponentStatus.UNDER_MAINTENANCE for s in comps.values()):
@@ -160,7 +160,7 @@ def new_commitment(session: Session, title: str, *, due: str, components: Sequen
     comps = component_ids(session, components)
     incident_id = find_item(session, incident, ["incidents"])[1].id if incident else None
     title = _title(title)
-    text = editor.obtain_body(body, help_lines=editor_help(
+    text = session.obtain_body(body, help_lines=editor_help(
         session, session.site_dir / "commitments" / "<new>.yaml",
         f"New commitment: {title}, due {_due_text(due_value)}"))
     pairs: list[tuple[str, Any]] = [("title", title), ("made_at", session.stamp(session.now)),
@@ -176,7 +176,7 @@ def new_commitment(session: Session, title: str, *, due: str, components: Sequen
 
 
 def _title(title: str) -> str:
-    title = " ".join(title.split())
+    title = " ".join(check_text(title, "TITLE").split())
     if not title:
         raise UsageProblem("the title is empty")
     if len(title) > 200:
@@ -263,7 +263,7 @@ def update(session: Session, ref: str, *, status: str | None = None, body: str |
 def _text(value: str, option: str) -> str:
     if not value.strip():
         raise UsageProblem(f"{option} is empty")
-    return value
+    return check_text(value, option)
 
 
 def resolve(session: Session, ref: str, *, body: str | None = None, at: str | None = None) -> Written:
@@ -308,7 +308,7 @@ def _update_incident(session: Session, incident: Incident, *, status: str | None
         header = f"Correction of update {corrects} of incident {incident.id}"
     else:
         header = f"Update {number} of incident {incident.id}: {(new_status or latest.status).value}"
-    text = editor.obtain_body(body, help_lines=editor_help(session, path, header, incident))
+    text = session.obtain_body(body, help_lines=editor_help(session, path, header, incident))
     pairs: list[tuple[str, Any]] = [("at", session.stamp(when))]
     if posted is not None:
         pairs.append(("posted_at", session.stamp(posted)))
@@ -359,7 +359,7 @@ def _update_maintenance(session: Session, maintenance: Maintenance, *, status: s
         view = next(v for v in derive(session.content, session.now).maintenance if v.id == maintenance.id)
         new_status = view.status
     path = session.site_dir / "maintenance" / f"{maintenance.id}.yaml"
-    text = editor.obtain_body(body, help_lines=editor_help(
+    text = session.obtain_body(body, help_lines=editor_help(
         session, path, f"Update of maintenance {maintenance.id}: {new_status.value}", maintenance))
     pairs = [("at", session.stamp(session.now)), ("status", Raw(new_status.value)),
              ("body", Block(text.text))]
@@ -387,7 +387,7 @@ def _update_commitment(session: Session, commitment: Commitment, *, status: str 
     header = f"{verb.capitalize()} of commitment {commitment.id}: {new_status.value}"
     if new_due is not None:
         header += f", new due date {_due_text(new_due)}; say why the date moves"
-    text = editor.obtain_body(body, help_lines=editor_help(session, path, header, commitment))
+    text = session.obtain_body(body, help_lines=editor_help(session, path, header, commitment))
     pairs: list[tuple[str, Any]] = [("at", session.stamp(session.now)), ("status", Raw(new_status.value))]
     if new_due is not None:
         pairs.append(("due", Raw(_due_text(new_due))))

@@ -25,7 +25,7 @@ import yaml
 
 from .. import timeutil
 from ..content.format import POLICY, UPDATE_EVERY
-from ..content.yamlfile import compose
+from ..content.yamlfile import compose, is_tree
 from ..errors import Severity
 from .clock import local
 
@@ -88,8 +88,8 @@ def parse(text: bytes | str | None) -> File | None:
         node = compose(text.decode("utf-8-sig") if isinstance(text, bytes) else text)
     except (yaml.YAMLError, UnicodeDecodeError):
         return None
-    if not isinstance(node, yaml.MappingNode):
-        return None
+    if not isinstance(node, yaml.MappingNode) or not is_tree(node):
+        return None  # aliases: the loader refuses the file (and a cycle would never end here)
     file = File(plain(node), {}, {path: Items() for path in LISTS})
     _walk(node, "", file)
     return file

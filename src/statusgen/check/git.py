@@ -40,22 +40,38 @@ class Git:
         return done.stdout
 
     def blobs(self, specs: list[str]) -> list[bytes | None]:
-        """Return the contents of ``REV:path`` for each spec (None when it does not exist), in one process."""
+        """Return the contents of ``REV:path`` for each spec (None when it does not exist), in one process.
+
+        ``cat-file --batch`` reads one spec per line and answers each in turn, so a spec with a
+        line break would shift every answer after it: such specs are refused, and the answers
+        are counted.
+
+        :raises HistoryError: for a spec with a line break, or answers that do not add up.
+        """
         if not specs:
             return []
+        if any("\n" in s or "\r" in s for s in specs):
+            raise HistoryError("a path with a line break cannot be read from git history")
         out = self.run("cat-file", "--batch", stdin="".join(f"{s}\n" for s in specs).encode())
         result: list[bytes | None] = []
         pos = 0
-        for _ in specs:
-            end = out.index(b"\n", pos)
-            header = out[pos:end].split()
-            pos = end + 1
-            if len(header) < 3 or header[1] != b"blob":
-                result.append(None)
-                continue
-            size = int(header[2])
-            result.append(out[pos:pos + size])
-            pos += size + 1
+        try:
+            for _ in specs:
+                end = out.index(b"\n", pos)
+                header = out[pos:end].split()
+                pos = end + 1
+                if len(header) < 3 or header[1] != b"blob":
+                    result.append(None)
+                    continue
+                size = int(header[2])
+                if pos + size >= len(out) or out[pos + size:pos + size + 1] != b"\n":
+                    raise ValueError("short answer")
+                result.append(out[pos:pos + size])
+                pos += size + 1
+        except ValueError:
+            raise HistoryError("git cat-file gave answers that do not match the files asked for") from None
+        if pos != len(out):
+            raise HistoryError("git cat-file gave more answers than files were asked for")
         return result
 
 

@@ -31,7 +31,10 @@ from typing import Any
 
 from .. import timeutil
 from ..content.kinds import BY_FOLDER, FOLDERS
+from ..content.limits import FILE_LIMIT
+from ..content.values import SLUG_RE
 from ..errors import Problem, Severity, display_path
+from ..fsutil import RefusedFile, read_regular
 from .clock import local
 from .facts import LISTS, File, Finding, fact_findings, instant, its, key_of, parse, policy_findings
 from .git import Git, open_repo
@@ -51,6 +54,16 @@ _CORRECTION_HINT = {
 #: Keys of a file that identify it when it was renamed without git noticing (by kind).
 _IDENTITY = {"incidents": ("started_at", "title"), "maintenance": ("announced_at", "title"),
              "commitments": ("made_at", "title")}
+
+
+def _is_item_file(rel: str) -> bool:
+    """Return whether ``rel`` is read as an item by the loader: ``kind/<id>.yaml``, the id matched whole.
+
+    Any other name (a line break in it, say) is reported by the loader, and must never reach
+    ``git cat-file --batch``, whose answers are read line by line.
+    """
+    kind, _, name = rel.partition("/")
+    return kind in FOLDERS and name.endswith(".yaml") and SLUG_RE.fullmatch(name[:-5]) is not None
 
 
 # -- comparing ------------------------------------------------------------------------------------
@@ -276,8 +289,8 @@ def compare_history(site_dir: Path, since: str, *, now: dt.datetime, tz: dt.tzin
     log.debug("compared with %s (%s): %d changed content files", since, commit[:12], len(changed))
     wanted = sorted({renamed.get(rel, rel) for rel in changed} | {"site.yaml"})
     olds = dict(zip(wanted, git.blobs([f"{commit}:{prefix}{rel}" for rel in wanted]), strict=True))
-    news = {rel: parse((site_dir / rel).read_bytes()) for rel, how in changed.items()
-            if how != "D" and (site_dir / rel).is_file()}
+    news = {rel: parse(data) for rel, how in changed.items()
+            if how != "D" and (data := _read(site_dir, rel)) is not None}
     renamed.update(_renamed_by_content(changed, olds, news, renamed))
 
     problems: list[Problem] = []
@@ -313,9 +326,9 @@ def compare_history(site_dir: Path, since: str, *, now: dt.datetime, tz: dt.tzin
             if path == "updates" and changes.appended:
                 backfill[rel] = changes.appended
         problems.extend(_findings(ctx, rel, fact_findings(kind, old, new, since, tz)))
-    site_yaml = site_dir / "site.yaml"
-    if site_yaml.is_file():
-        findings = policy_findings(parse(olds.get("site.yaml")), parse(site_yaml.read_bytes()), since, tz)
+    site_yaml = _read(site_dir, "site.yaml")
+    if site_yaml is not None:
+        findings = policy_findings(parse(olds.get("site.yaml")), parse(site_yaml), since, tz)
         problems.extend(_findings(ctx, "site.yaml", findings))
     if backfill:
         committed = _commit_times(ctx, backfill)
@@ -324,6 +337,14 @@ def compare_history(site_dir: Path, since: str, *, now: dt.datetime, tz: dt.tzin
             assert new is not None
             problems.extend(_backfill_problems(ctx, rel, new, positions, committed[rel]))
     return problems
+
+
+def _read(site_dir: Path, rel: str) -> bytes | None:
+    """Return a file of the site as the loader reads it (a regular file inside the site), else None."""
+    try:
+        return read_regular(site_dir / rel, within=site_dir, limit=FILE_LIMIT)
+    except (OSError, RefusedFile):
+        return None  # the loader reports why it cannot be read
 
 
 def _changed_files(ctx: _Context) -> tuple[dict[str, str], dict[str, str]]:
@@ -352,7 +373,7 @@ def _changed_files(ctx: _Context) -> tuple[dict[str, str], dict[str, str]]:
     untracked = ctx.git.run("ls-files", "-z", "--others", "--exclude-standard", "--", *specs).decode()
     for name in filter(None, untracked.split("\x00")):
         changed.setdefault(name[len(prefix):], "A")
-    content = {rel: how for rel, how in changed.items() if rel.endswith(".yaml") and rel.count("/") == 1}
+    content = {rel: how for rel, how in changed.items() if _is_item_file(rel)}
     # A rename from one kind to another is no rename: the item is gone from where it was published.
     renames = {new: old for new, old in renamed.items() if new in content and old in content
                and new.split("/")[0] == old.split("/")[0]}

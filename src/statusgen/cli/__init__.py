@@ -8,15 +8,20 @@ reports (:class:`StatusgenError`) become a message and an exit status, never a t
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import io
 import logging
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from .. import __version__
+from ..errors import visible
 from . import authoring, site
-from .options import CONTEXT_SETTINGS, TimeParam
+from .options import CONTEXT_SETTINGS, StdoutBroken, TimeParam
 
 __all__ = ["TimeParam", "cli", "entry_point", "main"]
 
@@ -25,7 +30,7 @@ log = logging.getLogger("statusgen")
 
 class _Formatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        message = record.getMessage()
+        message = visible(record.getMessage())
         if record.levelno >= logging.ERROR and not message.startswith("error"):
             return f"error: {message}"
         if record.levelno == logging.WARNING and not message.split(":", 3)[-1].lstrip().startswith("warning"):
@@ -73,12 +78,35 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         return 1
+    except StdoutBroken as exc:
+        # A full disk, or a reader that went away (`statusgen list | head -1`): no traceback, and no
+        # second failure at exit on what is still buffered.
+        _silence_stdout()
+        if exc.error.errno != errno.EPIPE:
+            _show(exc)
+        return exc.exit_code
     except click.ClickException as exc:
-        exc.show()
+        _show(exc)
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return exc.exit_code
     return 0
+
+
+def _show(exc: click.ClickException) -> None:
+    """Print the error of ``exc`` to stderr, every control character in it escaped (see :func:`visible`)."""
+    buffer = io.StringIO()
+    exc.show(file=buffer)
+    with contextlib.suppress(OSError):
+        click.echo(visible(buffer.getvalue()), err=True, nl=False)
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so the exit does not fail again on what is buffered."""
+    with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def entry_point() -> None:

@@ -5,7 +5,9 @@ Each writes a new content file or appends to one: what was published is never ed
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +22,7 @@ from .options import (
     NEXT_IN_HELP,
     UPDATE_STATUS_HELP,
     _authoring_options,
+    echo,
     resolve_now,
 )
 
@@ -29,18 +32,24 @@ if TYPE_CHECKING:
 log = logging.getLogger("statusgen")
 
 
-def _session(site_option: Path | None, now: str | None) -> Session:
+@contextlib.contextmanager
+def _session(site_option: Path | None, now: str | None) -> Iterator[Session]:
+    """Open the site for one command: loaded under its lock, released when the command is done."""
     from ..authoring.session import Session
     from ..content.loader import find_site
 
     site_dir = find_site(site_option)
-    return Session(site_dir, resolve_now(now, site_dir))
+    session = Session(site_dir, resolve_now(now, site_dir))
+    try:
+        yield session
+    finally:
+        session.close()
 
 
 def _report(written: Written, *, echo_id: bool = False) -> None:
     """Say what was written; ``new`` also prints the id on stdout, for scripts."""
     if echo_id:
-        click.echo(written.item_id)
+        echo(written.item_id)
     log.info(written.message)
 
 
@@ -84,9 +93,10 @@ def new_incident(title: str, impact: str, components: tuple[str, ...], status: s
     """
     from ..authoring.commands import new_incident as create
 
-    _report(create(_session(site_option, now), title, impact=impact, components=components, status=status,
-                   body=body, next_in=next_in, next_by=next_by, workaround=workaround, started=started,
-                   item_id=item_id), echo_id=True)
+    with _session(site_option, now) as session:
+        _report(create(session, title, impact=impact, components=components, status=status,
+                       body=body, next_in=next_in, next_by=next_by, workaround=workaround, started=started,
+                       item_id=item_id), echo_id=True)
 
 
 @new.command("maintenance")
@@ -113,8 +123,9 @@ def new_maintenance(title: str, start: str, end: str | None, length: str | None,
     """
     from ..authoring.commands import new_maintenance as create
 
-    _report(create(_session(site_option, now), title, start=start, end=end, length=length,
-                   components=components, body=body, item_id=item_id), echo_id=True)
+    with _session(site_option, now) as session:
+        _report(create(session, title, start=start, end=end, length=length,
+                       components=components, body=body, item_id=item_id), echo_id=True)
 
 
 @new.command("commitment")
@@ -135,8 +146,9 @@ def new_commitment(title: str, due: str, components: tuple[str, ...], incident: 
     """
     from ..authoring.commands import new_commitment as create
 
-    _report(create(_session(site_option, now), title, due=due, components=components, incident=incident,
-                   body=body, item_id=item_id), echo_id=True)
+    with _session(site_option, now) as session:
+        _report(create(session, title, due=due, components=components, incident=incident,
+                       body=body, item_id=item_id), echo_id=True)
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -183,9 +195,10 @@ def update(item: str, status: str | None, body: str | None, next_in: str | None,
     """
     from ..authoring.commands import update as run_update
 
-    _report(run_update(_session(site_option, now), item, status=status, body=body, next_in=next_in,
-                       next_by=next_by, components=components, corrects=corrects, at=at, impact=impact,
-                       title=title, workaround=workaround, scope=scope))
+    with _session(site_option, now) as session:
+        _report(run_update(session, item, status=status, body=body, next_in=next_in, next_by=next_by,
+                           components=components, corrects=corrects, at=at, impact=impact, title=title,
+                           workaround=workaround, scope=scope))
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -210,7 +223,8 @@ def resolve(incident: str, body: str | None, at: str | None, next_in: str | None
     if next_in is not None or next_by is not None:
         raise UsageProblem("--next-in/--next-by: a resolved incident promises no next update; say in the "
                            "text if more is to come (a postmortem, for example)")
-    _report(run_resolve(_session(site_option, now), incident, body=body, at=at))
+    with _session(site_option, now) as session:
+        _report(run_resolve(session, incident, body=body, at=at))
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -227,7 +241,8 @@ def deliver(commitment: str, body: str | None, site_option: Path | None, now: st
     """
     from ..authoring.commands import deliver as run_deliver
 
-    _report(run_deliver(_session(site_option, now), commitment, body=body))
+    with _session(site_option, now) as session:
+        _report(run_deliver(session, commitment, body=body))
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -253,8 +268,9 @@ def postpone(commitment: str, due: str, body: str | None, status: str | None, ne
     """
     from ..authoring.commands import postpone as run_postpone
 
-    _report(run_postpone(_session(site_option, now), commitment, due=due, body=body, status=status,
-                         next_in=next_in, next_by=next_by))
+    with _session(site_option, now) as session:
+        _report(run_postpone(session, commitment, due=due, body=body, status=status,
+                             next_in=next_in, next_by=next_by))
 
 
 
@@ -282,7 +298,8 @@ def reschedule(maintenance: str, start: str | None, end: str | None, length: str
     """
     from ..authoring.changes import reschedule as run
 
-    _report(run(_session(site_option, now), maintenance, start=start, end=end, length=length, body=body))
+    with _session(site_option, now) as session:
+        _report(run(session, maintenance, start=start, end=end, length=length, body=body))
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -300,7 +317,8 @@ def cancel(maintenance: str, body: str | None, site_option: Path | None, now: st
     """
     from ..authoring.changes import cancel as run
 
-    _report(run(_session(site_option, now), maintenance, body=body))
+    with _session(site_option, now) as session:
+        _report(run(session, maintenance, body=body))
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -325,4 +343,5 @@ def postmortem(incident: str, body: str | None, actions: tuple[str, ...], site_o
     """
     from ..authoring.changes import postmortem as run
 
-    _report(run(_session(site_option, now), incident, body=body, actions=actions))
+    with _session(site_option, now) as session:
+        _report(run(session, incident, body=body, actions=actions))

@@ -10,6 +10,25 @@ import click
 
 from .. import timeutil
 
+
+class StdoutBroken(click.ClickException):
+    """Standard output cannot be written: a full disk, or a reader that went away (a closed pipe)."""
+
+    exit_code = 1
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(f"cannot write to standard output: {error.strerror or error}")
+        self.error = error
+
+
+def echo(text: str, *, nl: bool = True, err: bool = False) -> None:
+    """Print ``text`` (stdout, or stderr with ``err``); a failure to write becomes :class:`StdoutBroken`."""
+    try:
+        click.echo(text, nl=nl, err=err)
+    except OSError as exc:
+        raise StdoutBroken(exc) from None
+
+
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 SITE_HELP = (

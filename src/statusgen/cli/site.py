@@ -24,6 +24,7 @@ from .options import (
     SINCE_HELP,
     SITE_HELP,
     NowParam,
+    echo,
     resolve_now,
 )
 
@@ -47,7 +48,9 @@ def build(site: Path | None, site_option: Path | None, out: Path, now: str | Non
     """Build the status site from SITE into the output folder.
 
     Every problem in the content is reported at once, each with file, line and column;
-    then nothing is written and the previous output stays as it was.
+    then nothing is written and the previous output stays as it was. Builds into one output
+    folder take turns (a second one waits, saying so), and a build removes what a killed
+    build left beside the output.
 
     Exit status: 0 when the site was built, 1 when the content has errors or the output
     cannot be written, 2 for a wrong command line.
@@ -141,7 +144,7 @@ def check(site: Path | None, site_option: Path | None, now: str | None,
             since = commit_before_push(site_dir, pushed_from)
         except PushUnverifiable as exc:
             if fmt == "github":  # shown on the workflow run, as the problems are
-                click.echo(github_annotation("error", "statusgen check", exc.message))
+                echo(github_annotation("error", "statusgen check", exc.message))
             raise
         if since is None:
             log.info("Nothing was published before this push (a new branch, or not a push): checking the "
@@ -149,7 +152,7 @@ def check(site: Path | None, site_option: Path | None, now: str | None,
     result = check_site(site_dir, now=resolve_now(now, site_dir), since=since)
     report = FORMATTERS[fmt](result)
     if report:
-        click.echo(report, nl=False, err=fmt == "text")
+        echo(report, nl=False, err=fmt == "text")
     if result.errors:
         raise CheckFailed(summary(result))
     log.info(summary(result))
@@ -179,7 +182,7 @@ def list_items(site: Path | None, site_option: Path | None, open_only: bool, now
 
     site_dir = find_site(site or site_option)
     content = load_site(site_dir)
-    click.echo(render(derive(content, resolve_now(now, site_dir)), open_only=open_only), nl=False)
+    echo(render(derive(content, resolve_now(now, site_dir)), open_only=open_only), nl=False)
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -200,7 +203,7 @@ def schema(kind: str | None, out: Path | None) -> None:
     from ..errors import display_path
 
     if kind and out is None:
-        click.echo(render(kind), nl=False)
+        echo(render(kind), nl=False)
         return
     written = write_schemas(out or Path("schemas"), [kind] if kind else None)
     log.info("Wrote %s.", ", ".join(display_path(p) for p in written))
@@ -343,9 +346,9 @@ def host_list() -> None:
     from ..authoring.hosts import HOSTS
 
     for item in HOSTS.values():
-        click.echo(f"{item.name}: {item.title}")
+        echo(f"{item.name}: {item.title}")
         for path in item.files:
-            click.echo(f"  {path}")
-        click.echo(f"  then: {item.setting} ({item.guide})")
+            echo(f"  {path}")
+        echo(f"  then: {item.setting} ({item.guide})")
 
 

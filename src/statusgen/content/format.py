@@ -12,7 +12,7 @@ from .. import timeutil
 from ..resources import shipped_languages
 from .model import CommitmentStatus, ComponentStatus, Impact, IncidentStatus, MaintenanceStatus, Scope
 from .validation import Field, ListOf, MapOf, MapOrList, Obj
-from .values import Choice, Color, Duration, Email, Int, Slug, Str, Time, TimeOrDate, Url, Zone
+from .values import BaseUrl, Choice, Color, Duration, Email, Int, Slug, Str, Time, TimeOrDate, Url, Zone
 
 _INCIDENT_COMPONENT_STATUS = Choice.of(ComponentStatus, exclude=[ComponentStatus.UNDER_MAINTENANCE])
 
@@ -60,7 +60,7 @@ COLORS = Obj(
 
 SITE = Obj(
     Field("title", Str(max_length=200), "Title of the status site.", required=True),
-    Field("base_url", Url(), "Absolute URL the site is published at; used in feeds, links and the API.",
+    Field("base_url", BaseUrl(), "Absolute URL the site is published at; used in feeds, links and the API.",
           required=True),
     Field("description", Str(), "One sentence describing the site."),
     Field("timezone", Zone(), "IANA time zone in which pages show times, e.g. Europe/Berlin.", required=True),

@@ -15,11 +15,13 @@ from typing import Any
 import yaml
 
 from .. import timeutil
+from ..fsutil import RefusedFile, read_regular
 from .appearance import read_appearance
 from .format import POLICY, SITE, UPDATE_EVERY
+from .limits import FILE_LIMIT
 from .model import Component, Contact, Impact, Policy, Site, Source
 from .validation import INVALID, Context, Record, line_of
-from .yamlfile import compose
+from .yamlfile import compose, is_tree
 
 _EMPTY = yaml.MappingNode("tag:yaml.org,2002:map", [])
 
@@ -108,10 +110,12 @@ def site_zone(root: Path) -> dt.tzinfo | None:
     Works when the rest of the site has errors: only the ``timezone`` key is looked at.
     """
     try:
-        node = compose((root / "site.yaml").read_bytes().decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = read_regular(root / "site.yaml", within=root, limit=FILE_LIMIT, folder="the site folder")
+        node = compose(data.decode("utf-8-sig"))
+    except (OSError, RefusedFile, UnicodeDecodeError, yaml.YAMLError):
         return None
-    if not isinstance(node, yaml.MappingNode):
+    # Hostile input gets no further here than in the loader: no aliases, no cycles.
+    if not isinstance(node, yaml.MappingNode) or not is_tree(node):
         return None
     for key, value in node.value:
         if getattr(key, "value", None) == "timezone" and isinstance(value, yaml.ScalarNode):

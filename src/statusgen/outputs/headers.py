@@ -15,7 +15,10 @@ values of one header with a comma (``max-age=60, max-age=31536000``), while Netl
 syntax to take a header away again. So the rules never overlap: one rule per entry of the
 site's root (``/incidents/*``, ``/feed.xml``, ...), each path matched by exactly one.
 
-To send another header with every response, add it to :func:`headers_for`.
+To send another header with every response, add it to :func:`headers_for`. Every response
+carries the site's Content-Security-Policy too (:mod:`.csp`, the same policy as the pages'
+``<meta>``, with ``frame-ancestors 'none'``, which only a header may say): it also covers files
+opened on their own, such as an SVG logo.
 """
 
 from __future__ import annotations
@@ -39,12 +42,18 @@ _INTRO = """\
 """
 
 
-def headers_for(kind: str) -> dict[str, str]:
-    """Return the headers of one kind of response: ``"static"`` (fingerprinted files) or ``"changing"``."""
-    return {"Cache-Control": FINGERPRINTED if kind == "static" else CHANGING}
+def headers_for(kind: str, policy: str = "") -> dict[str, str]:
+    """Return the headers of one kind of response: ``"static"`` (fingerprinted files) or ``"changing"``.
+
+    :param policy: the site's Content-Security-Policy in its header form (:func:`.csp.site_policy`).
+    """
+    headers = {"Cache-Control": FINGERPRINTED if kind == "static" else CHANGING}
+    if policy:
+        headers["Content-Security-Policy"] = policy
+    return headers
 
 
-def rules(paths: Iterable[str]) -> list[tuple[str, dict[str, str]]]:
+def rules(paths: Iterable[str], policy: str = "") -> list[tuple[str, dict[str, str]]]:
     """Return ``(URL pattern, headers)`` for the site whose files are ``paths``, one rule per root entry.
 
     ``paths`` are the output paths of the site (``incidents/x/index.html``); the patterns are
@@ -59,18 +68,21 @@ def rules(paths: Iterable[str]) -> list[tuple[str, dict[str, str]]]:
         (folders if slash else files).add(first)
     found: list[tuple[str, dict[str, str]]] = []
     if "static" in folders:
-        found.append(("/static/*", headers_for("static")))
+        found.append(("/static/*", headers_for("static", policy)))
     if "index.html" in files:
-        found.append(("/", headers_for("changing")))  # the home page, asked for by its folder
-    found += [(f"/{name}", headers_for("changing")) for name in sorted(files)]
-    found += [(f"/{name}/*", headers_for("changing")) for name in sorted(folders - {"static"})]
+        found.append(("/", headers_for("changing", policy)))  # the home page, asked for by its folder
+    found += [(f"/{name}", headers_for("changing", policy)) for name in sorted(files)]
+    found += [(f"/{name}/*", headers_for("changing", policy)) for name in sorted(folders - {"static"})]
     return found
 
 
-def headers_file(paths: Iterable[str]) -> bytes:
-    """Return the ``_headers`` file for a site of ``paths`` (Netlify's and Cloudflare's format)."""
+def headers_file(paths: Iterable[str], policy: str = "") -> bytes:
+    """Return the ``_headers`` file for a site of ``paths`` (Netlify's and Cloudflare's format).
+
+    :param policy: the site's Content-Security-Policy, header form, sent with every response.
+    """
     lines = [_INTRO]
-    for pattern, headers in rules(paths):
+    for pattern, headers in rules(paths, policy):
         lines.append(pattern + "\n")
         lines += [f"  {name}: {value}\n" for name, value in headers.items()]
     return "".join(lines).encode("utf-8")

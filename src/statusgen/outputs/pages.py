@@ -8,21 +8,23 @@ from __future__ import annotations
 
 import logging
 import multiprocessing as mp
-import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+from markupsafe import Markup
 
 from .. import __version__, urls
 from ..content.kinds import COMMITMENTS, INCIDENTS, MAINTENANCE_KIND, ItemKind
 from ..content.model import Site
-from ..errors import StatusgenError
 from ..view import StatusView
+from . import csp
 from .assets import StaticFiles
-from .theme import Theme, relative_url
+from .theme import Theme, ThemeError, relative_url
+
+__all__ = ["Page", "PageEntry", "Renderer", "ThemeError", "item_page", "list_pages", "render_pages"]
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +154,8 @@ class Renderer:
             figures=view.responsiveness,
             urls=urls.Urls,
             static_files=static,
+            accent_css=Markup(csp.accent_css(view.site.colors)),
+            content_security_policy=Markup(csp.site_policy(view.site.colors)),
         )
         self.env = env
         self.templates: dict[str, jinja2.Template] = {}
@@ -171,26 +175,11 @@ class Renderer:
                     template = self.templates[page.template] = self.env.get_template(page.template)
                 out.append((page.output, template.render(page=page, **variables).encode("utf-8")))
             except jinja2.TemplateError as exc:
-                raise ThemeError.from_jinja(exc, page) from exc
+                raise ThemeError.from_jinja(exc, page.output) from exc
+            except Exception as exc:
+                if not self.env.sandboxed:
+                    raise  # the bundled theme's own templates: a bug to see whole
+                raise ThemeError.from_jinja(exc, page.output) from exc
         return out
 
 
-class ThemeError(StatusgenError):
-    """A template is missing or broken; names the template, line and page."""
-
-    @classmethod
-    def from_jinja(cls, exc: jinja2.TemplateError, page: Page) -> ThemeError:
-        where = ""
-        if isinstance(exc, jinja2.TemplateSyntaxError):
-            where = f"{exc.filename or exc.name}:{exc.lineno}: "
-        else:
-            # The innermost template frame of the traceback says where rendering failed.
-            for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-                if frame.filename.endswith((".html", ".xml", ".txt", ".svg")):
-                    where = f"{frame.filename}:{frame.lineno}: "
-                    break
-        if isinstance(exc, jinja2.TemplateNotFound):
-            message = f"template not found: {exc.message}"
-        else:
-            message = exc.message or type(exc).__name__
-        return cls(f"{where}theme error while rendering {page.output}: {message}")

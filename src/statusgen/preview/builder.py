@@ -50,11 +50,12 @@ from ..content.kinds import KINDS
 from ..content.loader import read_site
 from ..content.model import Content, Site
 from ..errors import ContentError, Severity
+from ..outputs import csp
 from ..outputs.assets import StaticFiles
 from ..outputs.context import RenderContext
 from ..outputs.headers import headers_file
 from ..outputs.pages import Page, PageEntry, Renderer, render_pages
-from ..outputs.theme import Theme
+from ..outputs.theme import Theme, read_static
 from ..outputs.write import refuse_clashes
 from ..urls import HEADERS
 from ..view import Deriver, StatusView
@@ -226,7 +227,8 @@ class SiteBuilder:
         if complete:
             with _timed(timings, "generate"):
                 generated = self._generate(RenderContext(view, every_page, self._posts.update(view)))
-                generated[HEADERS] = headers_file([*outputs, *generated, *static.files])
+                generated[HEADERS] = headers_file([*outputs, *generated, *static.files],
+                                                  csp.site_policy(view.site.colors, header=True))
                 self._generated = generated
                 assets = static.files
         else:
@@ -348,7 +350,7 @@ class SiteBuilder:
         if self._static is not None and key == self._static_key:
             return self._static
         self._static_key = key
-        self._static = StaticFiles.of({path: source.read_bytes() for path, source in sources.items()})
+        self._static = StaticFiles.of({path: read_static(source) for path, source in sources.items()})
         return self._static
 
     # -- publishing ----------------------------------------------------------------------------
