@@ -30,6 +30,7 @@ import re
 import resource
 import shutil
 import signal
+import site
 import socket
 import subprocess
 import sys
@@ -209,13 +210,39 @@ def _limit(pid: int, file_size: int | None) -> None:
 
 
 def start_cli(args: Iterable[Any], *, cwd: Path, env: dict[str, str] | None = None, stdout: Any = None,
-              file_size: int | None = None) -> subprocess.Popen[bytes]:
-    """Start ``statusgen ARGS`` in its own process group (so a hang can be killed with all it started)."""
-    proc = subprocess.Popen([sys.executable, "-m", "statusgen", *map(str, args)], cwd=cwd, env=env or cli_env(),
+              file_size: int | None = None, user: int | None = None) -> subprocess.Popen[bytes]:
+    """Start ``statusgen ARGS`` in its own process group (so a hang can be killed with all it started).
+
+    :param user: run as this user id (and group id) instead: root drops to an unprivileged user
+        where a test needs permissions to apply.
+    """
+    python, env = sys.executable, env or cli_env()
+    if user is not None:
+        python, env = _interpreter_for_others(env)
+    proc = subprocess.Popen([python, "-m", "statusgen", *map(str, args)], cwd=cwd, env=env,
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE if stdout is None else stdout,
-                            stderr=subprocess.PIPE, start_new_session=True)
+                            stderr=subprocess.PIPE, start_new_session=True,
+                            user=user, group=user, extra_groups=[] if user is not None else None)
     _limit(proc.pid, file_size)
     return proc
+
+
+def _interpreter_for_others(env: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """Return a Python another user may run, with this environment's packages and statusgen on its path.
+
+    This interpreter may live where only root may look (pyenv under /root): then a system Python
+    of the same version runs the same packages (site-packages and src/ on PYTHONPATH).
+    """
+    def open_to_others(path: str) -> bool:
+        real = Path(os.path.realpath(path))
+        return all(os.stat(p).st_mode & 0o001 for p in [real, *real.parents])
+
+    paths = [*site.getsitepackages(), str(Path(__file__).parents[1] / "src")]
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    for candidate in (sys.executable, f"/usr/bin/{version}", f"/usr/local/bin/{version}"):
+        if os.path.exists(candidate) and open_to_others(candidate) and all(open_to_others(p) for p in paths):
+            return candidate, {**env, "PYTHONPATH": os.pathsep.join(paths)}
+    pytest.skip(f"no {version} that an unprivileged user may run, to test permissions while running as root")
 
 
 def kill_group(proc: subprocess.Popen[Any]) -> None:
@@ -237,11 +264,12 @@ def finish(proc: subprocess.Popen[bytes], args: Iterable[Any], started: float, t
 
 
 def run_cli(args: Iterable[Any], *, cwd: Path, timeout: float = AT_ONCE, env: dict[str, str] | None = None,
-            stdout: Any = None, file_size: int | None = None) -> Run:
+            stdout: Any = None, file_size: int | None = None, user: int | None = None) -> Run:
     """Run ``statusgen ARGS`` in ``cwd``; a run still going after ``timeout`` seconds is killed (``hung``)."""
     args = [str(a) for a in args]
     started = time.monotonic()
-    return finish(start_cli(args, cwd=cwd, env=env, stdout=stdout, file_size=file_size), args, started, timeout)
+    return finish(start_cli(args, cwd=cwd, env=env, stdout=stdout, file_size=file_size, user=user), args, started,
+                  timeout)
 
 
 #: ``run_main(ARGS)``: statusgen.cli.main in this process (see the fixture).
@@ -1174,22 +1202,50 @@ NEEDS_NON_ROOT = {"content-folder-unreadable", "output-parent-read-only"}
 NEEDS_LINUX = {"output-parent-in-proc", "output-disk-full", "stdout-dev-full-check-json", "stdout-dev-full-list"}
 
 
+#: The unprivileged user root runs the permission cases as (chmod does not restrict root itself).
+NOBODY = 65534
+
+
+@pytest.fixture
+def scratch(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    """A folder for the case: ``tmp_path``, or for a permission case run by root, one that user nobody can use."""
+    if not (AS_ROOT and request.node.callspec.params.get("case") in NEEDS_NON_ROOT):
+        return tmp_path
+    # pytest's own temporary folders are private to root: make one everybody may enter and write in.
+    where = Path(tempfile.mkdtemp(prefix="statusgen-nobody-"))
+    where.chmod(0o777)
+    request.addfinalizer(lambda: shutil.rmtree(where, ignore_errors=True))
+    return where
+
+
+def _open_to_everybody(root: Path) -> None:
+    for folder, _, names in os.walk(root):
+        os.chmod(folder, os.stat(folder).st_mode | 0o777)
+        for name in names:
+            path = os.path.join(folder, name)
+            if not os.path.islink(path):
+                os.chmod(path, os.stat(path).st_mode | 0o666)
+
+
 @pytest.mark.parametrize("case", [
-    pytest.param(case, marks=[
-        *([pytest.mark.skipif(AS_ROOT, reason="chmod does not restrict root")] if case in NEEDS_NON_ROOT else []),
-        *([linux_only] if case in NEEDS_LINUX else []),
-    ]) for case in ENVIRONMENT_FAILURES
+    pytest.param(case, marks=[*([linux_only] if case in NEEDS_LINUX else [])]) for case in ENVIRONMENT_FAILURES
 ])
-def test_broken_surroundings_give_a_message_not_a_traceback(tmp_path: Path, case: str) -> None:
+def test_broken_surroundings_give_a_message_not_a_traceback(scratch: Path, case: str) -> None:
     """Symlink loops, a file where a folder belongs, an output that cannot be written, a full disk."""
+    tmp_path = scratch
     site = make_site(tmp_path)
+    user = None
+    if AS_ROOT and case in NEEDS_NON_ROOT:
+        # Run as an unprivileged user, so the permissions the case sets apply as they would for anyone else.
+        _open_to_everybody(tmp_path)
+        user = NOBODY
     args, names, options = ENVIRONMENT_FAILURES[case](site, tmp_path)
     try:
         if options.get("stdout"):
             with open(options["stdout"], "wb") as full:
                 run = run_cli(args, cwd=tmp_path, stdout=full)
         else:
-            run = run_cli(args, cwd=tmp_path, file_size=options.get("file_size"))
+            run = run_cli(args, cwd=tmp_path, file_size=options.get("file_size"), user=user)
     finally:
         for path in (site / "incidents", tmp_path / "publish"):
             if path.is_dir() and not path.is_symlink():
