@@ -10,7 +10,7 @@ import logging
 import multiprocessing as mp
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import jinja2
@@ -80,21 +80,39 @@ def item_page(kind: ItemKind, item: Any) -> PageEntry:
     return Page(item.path, item.title, kind.template), {kind.variable: item}
 
 
+class ItemPages(NamedTuple):
+    """The pages of the items of one kind, in a run: one page per item view."""
+
+    kind: ItemKind
+    items: Sequence[Any]
+
+
+def page_slots(view: StatusView) -> list[PageEntry | ItemPages]:
+    """Return the pages of the site in their fixed order, the items' pages as runs (see :func:`list_pages`)."""
+    return [
+        (Page(urls.HOME, view.site.title, "index.html"), {}),
+        ItemPages(INCIDENTS, view.incidents),
+        ItemPages(MAINTENANCE_KIND, view.maintenance),
+        *[(Page(component.path, component.name, "component.html"), {"component": component})
+          for component in view.components.values()],
+        (Page(urls.COMMITMENTS, "Commitments", "commitments.html"), {}),
+        ItemPages(COMMITMENTS, view.commitments),
+        (Page(urls.HISTORY, "History", "history.html"), {}),
+        (Page(urls.EXPECT, "What to expect", "expect.html"), {}),
+        *[(Page(month.path, month.first_day.strftime("%B %Y"), "month.html"), {"month": month})
+          for month in view.months],
+        (Page(urls.NOT_FOUND, "Page not found", "404.html", absolute_links=True), {}),
+    ]
+
+
 def list_pages(view: StatusView) -> list[PageEntry]:
     """Return every page of the site with the variables its template needs, in a fixed order."""
-    item = item_page
-    found: list[PageEntry] = [(Page(urls.HOME, view.site.title, "index.html"), {})]
-    found += [item(INCIDENTS, incident) for incident in view.incidents]
-    found += [item(MAINTENANCE_KIND, maintenance) for maintenance in view.maintenance]
-    found += [(Page(component.path, component.name, "component.html"), {"component": component})
-              for component in view.components.values()]
-    found.append((Page(urls.COMMITMENTS, "Commitments", "commitments.html"), {}))
-    found += [item(COMMITMENTS, commitment) for commitment in view.commitments]
-    found.append((Page(urls.HISTORY, "History", "history.html"), {}))
-    found.append((Page(urls.EXPECT, "What to expect", "expect.html"), {}))
-    found += [(Page(month.path, month.first_day.strftime("%B %Y"), "month.html"), {"month": month})
-              for month in view.months]
-    found.append((Page(urls.NOT_FOUND, "Page not found", "404.html", absolute_links=True), {}))
+    found: list[PageEntry] = []
+    for slot in page_slots(view):
+        if isinstance(slot, ItemPages):
+            found += [item_page(slot.kind, item) for item in slot.items]
+        else:
+            found.append(slot)
     return found
 
 

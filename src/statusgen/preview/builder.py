@@ -410,7 +410,7 @@ def _changed_entry(record: _Record | None, entry: Entry) -> bool:
     Only those come first: a page whose item's view changed for another reason (it names an
     item that changed) is rendered with the others.
     """
-    return record is None or _item_of(record.entry) is not _item_of(entry)
+    return record is None or (record.entry is not entry and _item_of(record.entry) is not _item_of(entry))
 
 
 def _item_of(entry: Entry) -> Any:
