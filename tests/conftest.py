@@ -57,3 +57,26 @@ def make_site(tmp_path: Path) -> Callable[..., Path]:
         return site
 
     return make
+
+
+def published(path: str, site: Path | None = None) -> str:
+    """Return the fingerprinted name a static file (``static/style.css``) is published under.
+
+    For the default theme, or with ``site`` for that site's theme (its own static files and logo).
+    """
+    from statusgen.content.loader import load_site
+    from statusgen.outputs.theme import Theme
+
+    theme = Theme.for_site(load_site(site).site) if site else Theme.default()
+    name = theme.static_files().published(path)
+    assert name is not None, f"{path} is no static file of the theme"
+    return name
+
+
+@pytest.fixture(scope="session")
+def offline_pip(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """An environment in which pip installs only from a wheelhouse of statusgen's dependencies (no index)."""
+    from . import offline
+
+    base = tmp_path_factory.mktemp("wheelhouse")
+    return offline.pip_env(offline.make_wheelhouse(base / "wheels"), base / "pip-cache")

@@ -228,6 +228,6 @@ def test_native_document_carries_the_responsiveness_figures(example: Path) -> No
     assert figures["incidents"] > 0 and figures["first_update_median_seconds"] > 0
     promises = figures["next_update_promises"]
     assert 0 <= promises["kept"] <= promises["settled"]
-    assert set(figures["commitments"]) == {"kept", "late", "broken", "withdrawn"}
+    assert set(figures["commitments"]) == {"kept", "late", "broken", "withdrawn", "reduced"}
     assert native["policy"]["refresh_seconds"] == 900
     assert native["policy"]["backfill_tolerance_seconds"] == 1800

@@ -519,6 +519,60 @@ def test_text_typed_in_the_editor_is_kept_when_the_write_is_refused(
     draft.unlink()
 
 
+def test_the_site_is_not_locked_while_the_editor_is_open_and_a_change_meanwhile_is_refused(
+        runner: CliRunner, site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The editor may stay open for minutes: other commands go on, and what they wrote is never lost."""
+    pytest.importorskip("fcntl")
+    monkeypatch.setattr(editor, "interactive", lambda: True)
+    monkeypatch.delenv("VISUAL", raising=False)
+    script, locked = tmp_path / "editor.py", tmp_path / "locked.txt"
+    script.write_text(
+        "import fcntl, os, pathlib, sys\n"
+        "site, locked, path = sys.argv[1:]\n"
+        "fd = os.open(site, os.O_RDONLY)\n"
+        "try:\n"
+        "    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)\n"
+        "    pathlib.Path(locked).write_text('free')\n"
+        "except BlockingIOError:\n"
+        "    pathlib.Path(locked).write_text('held')\n"
+        f"with open(pathlib.Path(site) / {OPEN_REL!r}, 'a') as f:\n"
+        "    f.write('# written by another command meanwhile\\n')\n"
+        "pathlib.Path(path).write_text('My careful update.\\n')\n")
+    monkeypatch.setenv("EDITOR", shlex.join([sys.executable, str(script), str(site), str(locked)]))
+    result = run(runner, site, "update", OPEN_ID)
+    assert locked.read_text() == "free", "the site was locked while the editor was open"
+    assert result.exit_code == 1, result.output
+    assert "changed while statusgen was working on it; nothing was written" in result.stderr
+    assert (site / OPEN_REL).read_text() == OPEN + "# written by another command meanwhile\n"
+    line = next(line for line in result.stderr.splitlines() if "your text is not lost" in line)
+    draft = Path(line.rsplit(" ", 1)[1])
+    assert draft.read_text() == "My careful update.\n"
+    draft.unlink()
+
+
+@pytest.mark.parametrize(("args", "option"), [
+    (["new", "incident", "Bad \x1b]0;x\x07 title", "--impact", "minor", "-b", "x"], "TITLE"),
+    (["new", "incident", "Bad \udcff byte", "--impact", "minor", "-b", "x"], "TITLE"),
+    (["new", "incident", "Title", "--impact", "minor", "-b", "x", "--workaround", "a\x9bb"], "--workaround"),
+])
+def test_control_characters_in_command_line_text_are_refused(runner: CliRunner, site: Path, args: list[str],
+                                                             option: str) -> None:
+    before = snapshot(site)
+    result = run(runner, site, *args)
+    assert result.exit_code == 2, result.output
+    assert f"{option}: the text contains the character U+" in result.stderr
+    assert snapshot(site) == before
+
+
+def test_control_characters_in_the_body_option_are_refused(runner: CliRunner, site: Path) -> None:
+    before = snapshot(site)
+    result = run(runner, site, "update", OPEN_ID, "-b", "Fixed \x1b[2J now")
+    assert result.exit_code == 2
+    assert "--body: the text contains the character U+001B (ESC)" in result.stderr
+    assert "\x1b" not in result.stderr
+    assert snapshot(site) == before
+
+
 def test_no_terminal_and_no_body_is_a_usage_error(runner: CliRunner, site: Path) -> None:
     result = run(runner, site, "update", OPEN_ID)
     assert result.exit_code == 2

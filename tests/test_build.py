@@ -13,7 +13,7 @@ from statusgen.errors import ContentError
 from statusgen.outputs.theme import relative_url
 from statusgen.outputs.write import MARKER, OutputError, check_path, write_site
 
-from .conftest import EXAMPLE_SITE, NOW, ROOT
+from .conftest import EXAMPLE_SITE, NOW, ROOT, published
 
 
 def tree(root: Path) -> dict[str, str]:
@@ -46,11 +46,15 @@ def test_failure_while_writing_keeps_previous_output(make_site: Callable[..., Pa
     build(site, out, now=NOW)
     before = tree(out)
 
-    def fail(*args: object, **kwargs: object) -> None:
-        raise OSError(28, "No space left on device")
+    write_bytes = Path.write_bytes
 
-    monkeypatch.setattr("statusgen.outputs.write.shutil.copyfile", fail)
-    with pytest.raises(OSError):
+    def fail_late(path: Path, data: bytes) -> int:
+        if "static" in path.parts:  # pages are written by then: the disk fills up half way
+            raise OSError(28, "No space left on device")
+        return write_bytes(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", fail_late)
+    with pytest.raises(OutputError, match="No space left on device"):
         build(site, out, now=NOW)
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
@@ -116,7 +120,8 @@ def test_example_site_pages(tmp_path: Path) -> None:
     out = tmp_path / "public"
     result = build(EXAMPLE_SITE, out, now=NOW)
     view = result.view
-    expected = {"index.html", "404.html", "commitments/index.html", "history/index.html", "static/style.css"}
+    expected = {"index.html", "404.html", "commitments/index.html", "history/index.html", "_headers",
+                published("static/style.css"), published("static/status.js")}
     expected |= {f"incidents/{i.id}/index.html" for i in view.incidents}
     expected |= {f"maintenance/{m.id}/index.html" for m in view.maintenance}
     expected |= {f"components/{c}/index.html" for c in view.components}
@@ -128,8 +133,9 @@ def test_example_site_pages(tmp_path: Path) -> None:
     theme_static = ROOT / "themes" / "default" / "static"
     for asset in theme_static.rglob("*"):
         if asset.is_file():
-            copied = out / "static" / asset.relative_to(theme_static)
+            copied = out / published(f"static/{asset.relative_to(theme_static).as_posix()}")
             assert copied.read_bytes() == asset.read_bytes()
+    assert not (out / "static" / "style.css").exists(), "only the fingerprinted name is published"
 
 
 @pytest.mark.parametrize("target,current,link", [

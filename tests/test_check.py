@@ -509,9 +509,9 @@ def test_workflows_for_status_repositories() -> None:
     """The copyable workflows do what the README says: check pull requests, publish on push and every 10 min."""
     import yaml
 
-    folder = TESTS.parent / ".github" / "status-repo-workflows"
-    check_pr = yaml.safe_load((folder / "check-pr.yml").read_text(encoding="utf-8"))
-    publish = yaml.safe_load((folder / "publish.yml").read_text(encoding="utf-8"))
+    folder = TESTS.parent / "src" / "statusgen" / "authoring" / "skeleton" / "hosts"
+    check_pr = yaml.safe_load((folder / "github" / "check-pr.yml").read_text(encoding="utf-8"))
+    publish = yaml.safe_load((folder / "github-pages" / "publish.yml").read_text(encoding="utf-8"))
     # PyYAML reads the key `on` as True (YAML 1.1); GitHub reads it as "on".
     assert set(check_pr[True]) == {"pull_request"}
     steps = check_pr["jobs"]["check"]["steps"]
@@ -521,8 +521,17 @@ def test_workflows_for_status_repositories() -> None:
 
     assert publish[True]["schedule"] == [{"cron": "*/10 * * * *"}]
     assert publish[True]["push"] == {"branches": ["main"]}
-    assert [s["run"] for s in publish["jobs"]["check"]["steps"] if "run" in s][-1] == (
-        "statusgen check content --format github")
+    # On a push, compared with the commit before it (run as a push would in test_publish_workflow.py),
+    # on every host whose workflow checks pushes.
+    for name in ("github-pages/publish.yml", "cloudflare-pages/publish.yml", "s3/publish.yml", "netlify/rebuild.yml"):
+        steps = yaml.safe_load((folder / name).read_text(encoding="utf-8"))["jobs"]["check"]["steps"]
+        (check_step,) = [s for s in steps if s.get("name") == "statusgen check"]
+        assert check_step["run"] == 'statusgen check content --pushed-from "$BEFORE" --format github', name
+        assert check_step["env"] == {"BEFORE": "${{ github.event.before }}"}, name
+        assert steps[0]["with"]["fetch-depth"] == 0, name
+    gitlab = yaml.safe_load((folder / "gitlab-pages" / "gitlab-ci.yml").read_text(encoding="utf-8"))
+    assert gitlab["check"]["script"] == ['statusgen check content --pushed-from "$CI_COMMIT_BEFORE_SHA"']
+    assert gitlab["check"]["variables"]["GIT_DEPTH"] == "0"
     deploy = publish["jobs"]["publish"]
     assert "needs" not in deploy, "a failing check must not stop an honest page from being published"
     assert [s.get("uses", s.get("run")) for s in deploy["steps"]][-7:-3] == [

@@ -97,8 +97,9 @@ def test_edited_update(repo: Repo) -> None:
     repo.replace(INCIDENT, "We are looking into errors on the API.", "We are looking into a few errors on the API.")
     repo.commit("2026-11-20T10:30:00+01:00")
     assert found() == [(
-        f"{INCIDENT}:5:5", "error", "update-edited",
-        "update 1 was edited after it was published (body changed since main)",
+        f"{INCIDENT}:7:5", "error", "update-edited",
+        "update 1 was edited after it was published (in main): its body said “We are looking into errors on the "
+        "API.” and now says “We are looking into a few errors on the API.”",
     )]
 
 
@@ -187,8 +188,8 @@ def test_site_at_the_top_of_the_repository(tmp_path: Path, monkeypatch: pytest.M
     repo.replace("incidents/2026-11-20-api-errors.yaml", "status: investigating", "status: identified")
     monkeypatch.chdir(repo.root)
     assert found(site=".") == [(
-        "incidents/2026-11-20-api-errors.yaml:5:5", "error", "update-edited",
-        "update 1 was edited after it was published (status changed since main)",
+        "incidents/2026-11-20-api-errors.yaml:6:5", "error", "update-edited",
+        "update 1 was edited after it was published (in main): its status was investigating and is now identified",
     )]
 
 
@@ -200,7 +201,7 @@ def test_original_due_date_edited_in_place(repo: Repo) -> None:
     repo.commit("2026-11-23T10:00:00+01:00")
     assert found() == [(
         f"{COMMITMENT}:3:1", "error", "fact-edited",
-        "due was changed from 2026-12-15 to 2026-12-22 after it was published (in main)",
+        "due was changed after it was published (in main): it was 2026-12-15 and is now 2026-12-22",
     )]
 
 
@@ -217,8 +218,8 @@ def test_announcement_time_edited(repo: Repo) -> None:
     repo.commit("2026-11-20T12:00:00+01:00")
     assert found() == [(
         f"{MAINTENANCE}:3:1", "error", "fact-edited",
-        "announced_at was changed from 20 Nov 2026, 11:00 CET to 18 Nov 2026, 11:00 CET after it was published "
-        "(in main)",
+        "announced_at was changed after it was published (in main): it was 20 Nov 2026, 11:00 CET and is now 18 Nov "
+        "2026, 11:00 CET",
     )]
 
 
@@ -329,8 +330,9 @@ def test_github_annotations_on_a_pull_request(repo: Repo, runner: CliRunner) -> 
     result = runner.invoke(cli, ["check", "content", "--since", "main", "--now", NOW_TEXT, "--format", "github"])
     assert result.exit_code == 1
     assert result.stdout == (
-        f"::error file={INCIDENT},line=5,col=5,title=statusgen update-edited::update 1 was edited after it was "
-        "published (body changed since main)%0Afix: restore update 1 as it was and add a new update with "
+        f"::error file={INCIDENT},line=7,col=5,title=statusgen update-edited::update 1 was edited after it was "
+        "published (in main): its body said “We are looking into errors on the API.” and now says “We are looking "
+        "into a few errors on the API.”%0Afix: restore update 1 as it was and add a new update with "
         "`corrects: 1`; the original stays visible beside the correction\n"
         f"::warning file={INCIDENT},line=11,col=5,title=statusgen backfilled::update 3 is dated 20 Nov 2026, "
         "11:10 CET but was committed 20 Nov 2026, 11:41 CET, 31 min later%0Afix: if it was written after the fact, "

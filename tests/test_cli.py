@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -74,13 +77,78 @@ def test_site_option_and_missing_site_yaml(runner: CliRunner, tmp_path: Path) ->
 
 
 @pytest.mark.parametrize("now,message", [
-    ("2026-11-25T12:00:00", "has no offset"),
+    ("2026-11-25", "expected a time, got the date"),
     ("tomorrow", "is not a time"),
+    ("25:00", "is not a time"),
+    ("2026-03-29 02:30", "does not exist in the site's time zone Europe/Berlin (the clocks change then)"),
 ])
 def test_bad_now_is_a_usage_error(runner: CliRunner, make_site: Callable[..., Path], now: str, message: str) -> None:
     result = runner.invoke(cli, ["build", str(make_site()), "--now", now])
     assert result.exit_code == 2
     assert message in result.output
+
+
+# -- one clock: every command reads --now and $STATUSGEN_NOW the same way ---------------------------------------
+
+#: Ways to write 2026-11-25 12:00 CET, as the authoring commands read times: in the site's zone (Europe/Berlin).
+SAME_INSTANT = ["2026-11-25T12:00:00+01:00", "2026-11-25T11:00:00Z", "2026-11-25 12:00", "2026-11-25T12:00"]
+
+
+def _as_of(runner: CliRunner, site: Path, command: list[str], now: str, *, env: bool) -> str:
+    """Run ``command`` as of ``now`` given by --now or $STATUSGEN_NOW; return its standard output and error."""
+    args = [*command, str(site)] if command[0] in ("build", "check", "list") else command
+    result = runner.invoke(cli, args + ([] if env else ["--now", now]),
+                           env={"STATUSGEN_NOW": now} if env else {"STATUSGEN_NOW": None})
+    assert result.exit_code in (0, 1), result.output
+    return result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("env", [False, True], ids=["option", "environment"])
+@pytest.mark.parametrize("now", SAME_INSTANT)
+def test_every_command_reads_now_the_same_way(runner: CliRunner, make_site: Callable[..., Path], tmp_path: Path,
+                                              now: str, env: bool) -> None:
+    site = make_site({"incidents/2026-11-25-open.yaml": """
+        title: Open
+        impact: major
+        updates:
+          - {at: 2026-11-25T11:30:00+01:00, status: investigating, body: Looking.}
+    """})
+    out = tmp_path / f"public-{env}-{SAME_INSTANT.index(now)}"
+    _as_of(runner, site, ["build", "-o", str(out)], now, env=env)
+    assert 'Generated <time datetime="2026-11-25T11:00:00Z">' in (out / "index.html").read_text(encoding="utf-8")
+    checked = _as_of(runner, site, ["check", "--format", "json"], now, env=env)
+    assert json.loads(checked[:checked.rindex("}") + 1])["now"] == "2026-11-25T12:00:00+01:00"
+    assert "update by 12:30 (in 30m)" in _as_of(runner, site, ["list", "--open"], now, env=env)
+    written = _as_of(runner, site, ["update", "open", "--site", str(site), "--body", "Still looking."], now, env=env)
+    assert "Added update 2" in written
+    assert "at: 2026-11-25T12:00:00+01:00\n    status: investigating\n    body: Still looking." in \
+        (site / "incidents/2026-11-25-open.yaml").read_text(encoding="utf-8")
+
+
+def test_a_clock_time_is_today_in_the_sites_zone(runner: CliRunner, make_site: Callable[..., Path]) -> None:
+    result = runner.invoke(cli, ["check", str(make_site()), "--now", "12:00", "--format", "json"])
+    today = dt.datetime.now(ZoneInfo("Europe/Berlin")).date()
+    assert json.loads(result.stdout)["now"].startswith(f"{today.isoformat()}T12:00:00")
+
+
+def test_serve_resolves_now_in_the_sites_zone(make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    from statusgen.preview import app
+
+    seen: list[dt.datetime | None] = []
+
+    class Recorder:
+        def __init__(self, site_dir: Path, *, host: str, port: int, now: dt.datetime | None, jobs: int) -> None:
+            seen.append(now)
+
+        def serve_forever(self) -> None:
+            pass
+
+    monkeypatch.setattr(app, "Preview", Recorder)
+    site = make_site()
+    assert main(["serve", str(site), "--now", "2026-11-25 12:00"]) == 0
+    monkeypatch.setenv("STATUSGEN_NOW", "2026-11-25T12:00")
+    assert main(["serve", str(site)]) == 0
+    assert seen == [dt.datetime.fromisoformat("2026-11-25T12:00:00+01:00")] * 2
 
 
 def test_every_error_at_once_and_no_traceback(make_site: Callable[..., Path], tmp_path: Path,

@@ -16,7 +16,7 @@ from statusgen.content.loader import load_site
 from statusgen.timeutil import parse_time
 from statusgen.view import derive
 
-from .conftest import NOW, ROOT
+from .conftest import NOW, ROOT, published
 
 FIGURES_SITE = {
     # Base incident (Nov 20): first update at its start (0 min); its one promise, the 1 h policy for a
@@ -96,7 +96,7 @@ def test_responsiveness_figures(make_site: Callable[..., Path]) -> None:
         "incidents": 3,
         "first_update_median_seconds": 720,
         "next_update_promises": {"settled": 4, "kept": 2, "share_kept": 0.5},
-        "commitments": {"kept": 1, "late": 1, "broken": 1, "withdrawn": 0},
+        "commitments": {"kept": 1, "late": 1, "broken": 1, "withdrawn": 0, "reduced": 0},
     }
 
 
@@ -188,7 +188,7 @@ def test_pages_say_when_they_were_generated_and_how_often(make_site: Callable[..
             in html)
     assert ('<p>Generated <time datetime="2026-11-25T11:00:00Z">25 Nov 2026, 12:00 CET</time>; this site is '
             'rebuilt at least every 5 min.') in html
-    assert '<script src="static/status.js" defer></script>' in html
+    assert f'<script src="{published("static/status.js")}" defer></script>' in html
 
 
 def test_refresh_defaults_to_15_minutes(make_site: Callable[..., Path], tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from statusgen.build import build
 
-from .conftest import EXAMPLE_SITE, NOW, ROOT
+from .conftest import EXAMPLE_SITE, NOW, ROOT, published
 
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -98,7 +98,7 @@ def test_internal_links_resolve_and_no_script(example_site: Path) -> None:
         code = [s for s in parser.scripts if s.get("type") != "application/json"]
         assert len(code) <= 1, f"{page}: at most one script"
         for script in code:
-            assert (script.get("src") or "").endswith("static/status.js") and "defer" in script, \
+            assert (script.get("src") or "").endswith(published("static/status.js")) and "defer" in script, \
                 f"{page}: the only script is the theme's own, deferred: {script}"
         # Besides it, only data: the words the script shows, in the page's language.
         assert [s.get("id") for s in parser.scripts if s not in code] == ["statusgen-messages"], page

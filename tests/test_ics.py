@@ -119,3 +119,38 @@ def test_long_and_non_ascii_text_folds_within_octets(make_site: Callable[..., Pa
     (event,) = events(raw)
     assert str(event["SUMMARY"]).startswith("Maintenance: Größere Wartung")
     assert re.search("semicolons; and backslashes \\\\ in", str(event["DESCRIPTION"]))
+
+
+def test_a_rescheduled_event_moves_with_a_higher_sequence(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    """`statusgen reschedule`, then `statusgen cancel`: the same event, new times, then cancelled."""
+    from click.testing import CliRunner
+
+    from statusgen.cli import cli
+
+    site = make_site()
+    runner = CliRunner()
+
+    def calendar(name: str) -> icalendar.Event:
+        build(site, tmp_path / name, now=NOW)
+        (event,) = events((tmp_path / name / "maintenance.ics").read_bytes())
+        return event
+
+    before = calendar("a")
+    result = runner.invoke(cli, ["reschedule", "db", "--start", "2026-12-02 03:00", "--duration", "3h", "--body",
+                                 "The vendor asked us to move it by a day.", "--site", str(site)],
+                           env={"STATUSGEN_NOW": "2026-11-24 10:00"})
+    assert result.exit_code == 0, result.output
+    moved = calendar("b")
+    assert moved["UID"] == before["UID"]
+    assert moved["SEQUENCE"] > before["SEQUENCE"]
+    assert (moved["DTSTART"].dt, moved["DTEND"].dt) == (dt.datetime(2026, 12, 2, 2, 0, tzinfo=dt.UTC),
+                                                        dt.datetime(2026, 12, 2, 5, 0, tzinfo=dt.UTC))
+    assert moved["DTSTAMP"].dt > before["DTSTAMP"].dt and moved["LAST-MODIFIED"].dt == moved["DTSTAMP"].dt
+    assert moved["STATUS"] == "CONFIRMED"
+    assert "First announced for: 1 Dec 2026, 03:00 CET to 1 Dec 2026, 05:00 CET (2 h)" in str(moved["DESCRIPTION"])
+    result = runner.invoke(cli, ["cancel", "db", "--body", "Not needed after all.", "--site", str(site)],
+                           env={"STATUSGEN_NOW": "2026-11-24 11:00"})
+    assert result.exit_code == 0, result.output
+    cancelled = calendar("c")
+    assert cancelled["STATUS"] == "CANCELLED" and cancelled["SEQUENCE"] > moved["SEQUENCE"]
+    assert cancelled["DTSTART"].dt == moved["DTSTART"].dt

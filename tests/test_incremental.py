@@ -70,8 +70,7 @@ def _compile_templates_once(monkeypatch: pytest.MonkeyPatch) -> None:
 def full_build(site: Path, now: dt.datetime = NOW, theme: Theme | None = None) -> dict[str, bytes]:
     """Return every output of a full build of ``site`` at ``now``: pages, generated files and assets."""
     content = load_site(site)
-    files, assets = render_all(derive(content, now), theme or Theme.for_site(content.site), jobs=1)
-    return {**files, **{path: source.read_bytes() for path, source in assets.items()}}
+    return render_all(derive(content, now), theme or Theme.for_site(content.site), jobs=1)
 
 
 def served(builder: SiteBuilder) -> dict[str, bytes]:
@@ -538,7 +537,10 @@ def test_an_interrupted_build_is_finished_by_the_next(example: Path, monkeypatch
     assert served(builder) == full_build(example)
 
 
-def test_a_template_change_renders_every_page_and_an_asset_change_none(example: Path, tmp_path: Path) -> None:
+def test_a_template_change_renders_every_page_and_a_stylesheet_change_renames_its_links(
+        example: Path, tmp_path: Path) -> None:
+    """Pages link a stylesheet by a hash of its content: a saved stylesheet is a new name on every page,
+    given to the pages served by renaming that link, with the same bytes a full build gives."""
     theme_dir = tmp_path / "theme"
     shutil.copytree(default_theme_dir(), theme_dir)
     theme = Theme([theme_dir])
@@ -548,11 +550,31 @@ def test_a_template_change_renders_every_page_and_an_asset_change_none(example: 
     builder.notice([template])
     assert len(builder.build().rendered) == pages
     style = theme_dir / "static/style.css"
-    style.write_text(style.read_text(encoding="utf-8") + "\n/* edited */\n", encoding="utf-8")
-    builder.notice([style])
-    result = builder.build()
-    assert result.rendered == [] and result.changed == {"static/style.css"}
-    assert served(builder) == full_build(example, theme=theme)
+    for n in range(3):
+        before = builder.snapshot.assets if builder.snapshot else {}
+        style.write_text(style.read_text(encoding="utf-8") + f"\n/* edited {n} */\n", encoding="utf-8")
+        builder.notice([style])
+        result = builder.build()
+        assert result.rendered == [] and "index.html" in result.changed
+        (old,) = [path for path in result.removed if path.startswith("static/style.")]
+        (new,) = [path for path in result.changed if path.startswith("static/style.")]
+        assert old in before and old != new
+        assert served(builder) == full_build(example, theme=theme)
+        # An incident saved in between: its pages are rendered with the new name.
+        incident = edit(example / "incidents/2026-09-17-email-delays.yaml", "body: ", f"body: Take {n}. ")
+        builder.notice([incident])
+        builder.build()
+        assert served(builder) == full_build(example, theme=theme)
+    # A new static file, a change to it, and its removal: the preview still equals a full build.
+    extra = theme_dir / "static/custom.css"
+    for text in ("body{color:red}", "body{color:navy}", None):
+        if text is None:
+            extra.unlink()
+        else:
+            extra.write_text(text, encoding="utf-8")
+        builder.notice([extra])
+        builder.build()
+        assert served(builder) == full_build(example, theme=theme)
 
 
 def test_with_the_clock_each_page_is_what_a_full_build_at_its_time_gives(example: Path) -> None:

@@ -79,13 +79,42 @@ def test_nothing_open(runner: CliRunner, make_site: Callable[..., Path]) -> None
     site = make_site({"maintenance/2026-12-01-db.yaml": None, "commitments/2026-11-22-canary-deploys.yaml": None,
                       "incidents/2026-11-20-api-errors.yaml": """
         title: API errors
-        impact: major
+        impact: minor
         updates:
           - {at: 2026-11-20T09:00:00+01:00, status: resolved, body: Fixed after an hour of errors.}
     """})
     assert listing(runner, str(site), "--open", "--now", NOW_TEXT) == "Nothing is open.\n"
     assert listing(runner, str(site), "--now", "2027-01-01T00:00:00Z") == \
         "Nothing is open, and nothing happened in the last 14 days.\n"
+
+
+def test_list_shows_what_check_fails_on(runner: CliRunner, make_site: Callable[..., Path]) -> None:
+    """Maintenance that ended without a closing update, and a postmortem that is due: listed before check fails."""
+    from statusgen.check.report import check_site
+    from statusgen.timeutil import parse_time
+
+    site = make_site({"commitments/2026-11-22-canary-deploys.yaml": None, "incidents/2026-11-20-api-errors.yaml": """
+        title: API errors
+        impact: major
+        updates:
+          - {at: 2026-11-20T09:00:00+01:00, status: resolved, body: From 08:00 to 09:00 the API failed.}
+    """})
+    text = listing(runner, str(site), "--open", "--now", "2026-11-23T12:00:00+01:00")
+    assert [re.split(r"\s{2,}", line) for line in text.splitlines()[1:]] == [
+        ["postmortem", "2026-11-20-api-errors", "due", "due by 2026-11-25 09:00 (in 1d21h)", "API errors"],
+        ["maintenance", "2026-12-01-db", "scheduled", "starts 2026-12-01 03:00 (in 7d15h)", "Database upgrade"],
+    ]
+    later = "2026-12-01T06:00:00+01:00"
+    text = listing(runner, str(site), "--open", "--now", later)
+    assert [re.split(r"\s{2,}", line) for line in text.splitlines()[1:]] == [
+        ["postmortem", "2026-11-20-api-errors", "OVERDUE", "OVERDUE since 2026-11-25 09:00 (5d21h)", "API errors"],
+        ["maintenance", "2026-12-01-db", "not closed", "NOT CLOSED: ended 05:00 (1h); no update says completed",
+         "Database upgrade"],
+    ]
+    failed = {(p.file.rpartition("/")[2], p.rule) for p in check_site(site, now=parse_time(later)).problems
+              if str(p.severity) == "error"}
+    assert failed == {("2026-11-20-api-errors.yaml", "postmortem-overdue"), ("2026-12-01-db.yaml",
+                                                                             "maintenance-not-closed")}
 
 
 def test_invalid_site_is_an_error(runner: CliRunner, make_site: Callable[..., Path]) -> None:

@@ -53,3 +53,13 @@ def test_any_yaml_value_gives_content_or_problems(value: object) -> None:
 def test_any_edit_of_a_valid_file_gives_content_or_problems(position: int, inserted: str) -> None:
     """Typing anything anywhere in a valid incident file: the loader never crashes."""
     _load_with(VALID[:position] + inserted + VALID[position:])
+
+
+@given(st.lists(st.sampled_from(["- ", "> ", ">", "1. ", "12) ", "* ", "+ ", " ", "    ", "\t", "x", "\n", "-"]),
+                max_size=150).map("".join))
+def test_the_quick_nesting_check_agrees_with_the_full_count(text: str) -> None:
+    """limits.too_deep looks only where nesting can be deep; it must find every text nesting_of does."""
+    from statusgen.content.limits import NESTING_LIMIT, nesting_of, too_deep
+
+    depth, line = nesting_of(text)
+    assert too_deep(text) == ((depth, line) if depth > NESTING_LIMIT else None)

@@ -455,7 +455,7 @@ def test_the_publish_workflow_s_notify_step_delivers_as_a_push_would(repo: Path,
 
     import yaml
 
-    workflow = yaml.safe_load((ROOT / ".github" / "status-repo-workflows" / "publish.yml").read_text())
+    workflow = yaml.safe_load((ROOT / "src/statusgen/authoring/skeleton/hosts/github-pages/publish.yml").read_text())
     steps = workflow["jobs"]["publish"]["steps"]
     (step,) = [s for s in steps if s.get("name") == "statusgen notify"]
     assert "github.event.before" in step["if"]

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import EXAMPLE_SITE, NOW_TEXT, ROOT
+from statusgen import __version__
+
+from .conftest import EXAMPLE_SITE, NOW_TEXT, ROOT, published
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +51,7 @@ def test_installed_wheel_builds_from_any_folder(wheel: Path, tmp_path: Path) -> 
     )
     assert result.returncode == 0, result.stderr
     assert (elsewhere / "out" / "index.html").is_file()
-    assert (elsewhere / "out" / "static" / "style.css").is_file()
+    assert (elsewhere / "out" / published("static/style.css")).is_file()
 
 
 def test_wheel_contains_the_skeleton_for_init(wheel: Path) -> None:
@@ -58,3 +60,26 @@ def test_wheel_contains_the_skeleton_for_init(wheel: Path) -> None:
     expected = {f"statusgen/authoring/skeleton/{p.relative_to(skeleton).as_posix()}"
                 for p in skeleton.rglob("*") if p.is_file()}
     assert expected and expected <= names
+
+
+def test_the_release_checks_pass_on_the_sdist_and_wheel(tmp_path: Path, offline_pip: dict[str, str]) -> None:
+    """tools/check_dist.py, as the release workflow runs it, on a fresh build of both (no index reachable)."""
+    dist = tmp_path / "dist"
+    subprocess.run([sys.executable, "-m", "hatchling", "build", "-t", "sdist", "-t", "wheel", "-d", str(dist)],
+                   cwd=ROOT, check=True, capture_output=True)
+    env = {**offline_pip, "PATH": os.environ["PATH"]}
+    done = subprocess.run([sys.executable, str(ROOT / "tools" / "check_dist.py"), str(dist), "--tag",
+                           f"v{__version__}"], env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "the sdist and the wheel are ready to publish" in done.stdout
+    wrong_tag = subprocess.run([sys.executable, str(ROOT / "tools" / "check_dist.py"), str(dist), "--tag", "v9.9.9"],
+                               env=env, capture_output=True, text=True, check=False)
+    assert wrong_tag.returncode == 1
+    assert f"the tag v9.9.9 does not name version {__version__}" in wrong_tag.stderr
+
+
+def test_one_version_everywhere(wheel: Path, tmp_path: Path) -> None:
+    """The wheel's metadata, `statusgen --version` and the generator meta tag say the same version."""
+    metadata = zipfile.ZipFile(wheel).read(f"statusgen-{__version__}.dist-info/METADATA").decode()
+    assert f"\nVersion: {__version__}\n" in metadata
+    assert wheel.name.startswith(f"statusgen-{__version__}-")

@@ -59,3 +59,46 @@ def test_an_incident_has_its_own_feed_while_it_matters(make_site: Any, tmp_path:
     build(site, later, now=NOW + dt.timedelta(days=91), jobs=1)
     assert not (later / "incidents/2026-11-20-api-errors/feed.xml").exists()
     assert "api-errors/feed.xml" not in (later / "incidents/2026-11-20-api-errors/index.html").read_text()
+
+
+def test_shared_links_preview_with_their_status(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    view = build(EXAMPLE_SITE, out, now=NOW, jobs=1).view
+    home = (out / "index.html").read_text()
+    assert f"<title>{_indicator(view)} · " in home
+    incident = next(i for i in view.incidents if i.is_open)
+    page = (out / incident.path / "index.html").read_text()
+    description = re.search(r'<meta name="description" content="([^"]*)"', page)
+    assert description and description.group(1).startswith("Identified: ")
+    assert f'<meta property="og:description" content="{description.group(1)}">' in page
+    assert f'<meta property="og:url" content="https://status.acme.example/{incident.path}">' in page
+    assert '<meta name="twitter:card" content="summary">' in page
+
+
+def _indicator(view: Any) -> str:
+    return {"none": "All Systems Operational", "minor": "Minor Service Outage", "major": "Partial System Outage",
+            "critical": "Major System Outage", "maintenance": "Service Under Maintenance"}[view.indicator.key]
+
+
+def test_calendar_descriptions_are_plain_text(make_site: Any, tmp_path: Path) -> None:
+    import icalendar
+
+    site = make_site({"maintenance/2026-12-01-db.yaml": """\
+        title: Database upgrade
+        components: [web]
+        announced_at: 2026-11-20T10:00:00Z
+        starts_at: 2026-12-01T02:00:00Z
+        ends_at: 2026-12-01T04:00:00Z
+        body: |
+          The website is **read-only** for up to [two hours](https://example.com/why).
+
+          - uploads wait
+          - sign-in works
+        """})
+    out = tmp_path / "public"
+    build(site, out, now=NOW, jobs=1)
+    (event,) = icalendar.Calendar.from_ical((out / "maintenance.ics").read_bytes()).walk("VEVENT")
+    text = str(event["DESCRIPTION"])
+    assert "The website is read-only for up to two hours (https://example.com/why).\n\n- uploads wait\n- sign-in " \
+           "works" in text
+    assert "**" not in text and "](" not in text

@@ -24,7 +24,7 @@ from statusgen.errors import StatusgenError
 from statusgen.preview.app import Preview
 from statusgen.preview.server import LiveSite, PreviewServer
 
-from .conftest import BASE_SITE, NOW
+from .conftest import BASE_SITE, NOW, published
 
 INCIDENT = "incidents/2026-11-20-api-errors.yaml"
 PAGE = "/incidents/2026-11-20-api-errors/"
@@ -160,8 +160,8 @@ def test_serves_the_site_with_pretty_urls(unchanged: Preview) -> None:
     ("/badge.svg", "image/svg+xml"),
     ("/maintenance.ics", "text/calendar; charset=utf-8"),
     ("/robots.txt", "text/plain; charset=utf-8"),
-    ("/static/style.css", "text/css; charset=utf-8"),
-    ("/static/status.js", "text/javascript; charset=utf-8"),
+    ("/" + published("static/style.css"), "text/css; charset=utf-8"),
+    ("/" + published("static/status.js"), "text/javascript; charset=utf-8"),
     ("/__statusgen__/live.js", "text/javascript; charset=utf-8"),
 ])
 def test_content_types(unchanged: Preview, path: str, content_type: str) -> None:
@@ -376,8 +376,12 @@ def test_the_site_theme_is_watched_too(make_site: Callable[..., Path]) -> None:
     try:
         assert b"Call us." in request(running, PAGE)[2]
         save(site / "theme/static/custom.css", "body { color: navy; }\n")
-        stream.until(lambda name, data: "static/custom.css" in data.get("paths", []))
-        assert request(running, "/static/custom.css")[2] == b"body { color: navy; }\n"
+        custom = published("static/custom.css", site)
+        # The stylesheet has a new name, so every page changed: open tabs reload.
+        stream.until(lambda name, data: custom in data.get("paths", []) and PAGE.lstrip("/") + "index.html"
+                     in data.get("paths", []))
+        assert request(running, "/" + custom)[2] == b"body { color: navy; }\n"
+        assert custom.encode() in request(running, PAGE)[2]
         save(site / "theme/templates/base.html", '{% extends "default/base.html" %}\n'
              "{% block footer_extra %}<p>Call us day and night.</p>{% endblock %}\n")
         stream.until(lambda name, data: "incidents/2026-11-20-api-errors/index.html" in data.get("paths", []))
@@ -470,3 +474,24 @@ def test_the_command_passes_its_options(site: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr("statusgen.preview.app.Preview", FakePreview)
     assert main(["serve", str(site), "--port", "9123", "--now", "2026-11-25T12:00:00+01:00", "-j", "1"]) == 0
     assert seen == {"site": site, "host": "127.0.0.1", "port": 9123, "now": NOW, "jobs": 1, "served": True}
+
+
+# -- only its own host names (DNS rebinding) -------------------------------------------------------
+
+
+@pytest.mark.parametrize(("bind", "header", "ok"), [
+    ("127.0.0.1", None, True), ("127.0.0.1", "localhost", True), ("127.0.0.1", "LOCALHOST:{port}", True),
+    ("127.0.0.1", "127.0.0.1:{port}", True), ("127.0.0.1", "[::1]:{port}", True),
+    ("127.0.0.1", "127.0.0.1:1", False), ("127.0.0.1", "evil.example", False),
+    ("127.0.0.1", "localhost.evil.example:{port}", False), ("127.0.0.1", "127.0.0.1.evil.example", False),
+    ("127.0.0.1", "192.168.1.20:{port}", False), ("127.0.0.1", "[::1", False), ("127.0.0.1", "", False),
+    ("0.0.0.0", "192.168.1.20:{port}", True), ("0.0.0.0", "[fe80::1]:{port}", True),
+    ("0.0.0.0", "evil.example:{port}", False), ("0.0.0.0", "localhost:{port}", True),
+])
+def test_the_preview_answers_only_its_own_host_names(bind: str, header: str | None, ok: bool) -> None:
+    server = PreviewServer(LiveSite(), bind, 0)
+    try:
+        port = server.server_address[1]
+        assert server.accepts_host(None if header is None else header.format(port=port)) is ok
+    finally:
+        server.server_close()

@@ -62,11 +62,33 @@ def test_duration_units_add_up(parts: list[int]) -> None:
     w, d, h, m, s = parts
     text = "".join(f"{n}{u}" for n, u in zip(parts, "wdhms", strict=True) if n)
     total = dt.timedelta(weeks=w, days=d, hours=h, minutes=m, seconds=s)
-    if total:
+    if total > timeutil.LONGEST_DURATION:
+        with pytest.raises(TimeFormatError, match="longer than ten years"):
+            parse_duration(text)
+    elif total:
         assert parse_duration(text) == total
     else:
         with pytest.raises(TimeFormatError):
             parse_duration(text or "0m")
+
+
+@pytest.mark.parametrize(("text", "ok"), [("3650d", True), ("3650d1s", False), ("521w3d", True),
+                                          ("99999999999999w", False), ("1970-01-01", True)])
+def test_durations_and_dates_stay_in_range(text: str, ok: bool) -> None:
+    """Ten years at most, and years 1970-2199: no arithmetic on what was accepted can overflow."""
+    parse = timeutil.parse_date if "-" in text else parse_duration
+    if ok:
+        parse(text)
+    else:
+        with pytest.raises(TimeFormatError):
+            parse(text)
+
+
+@pytest.mark.parametrize("text", ["1969-12-31T23:59:59Z", "2200-01-01T00:00:00Z", "9999-12-31T23:59:59+14:00",
+                                  "0001-01-01T00:00:00-12:00"])
+def test_times_outside_the_years_statusgen_handles_are_refused(text: str) -> None:
+    with pytest.raises(TimeFormatError, match="outside 1970-2199"):
+        timeutil.parse_time(text)
 
 
 @pytest.mark.parametrize("text", ["", "30", "m30", "1h 30 min", "30 minutes", "1.5h", "-1h", "0m", "1m1h", "h"])

@@ -14,10 +14,12 @@ from pathlib import Path
 
 from .content.loader import load_site
 from .content.model import Content
+from .outputs import csp
 from .outputs.badges import Badges
 from .outputs.calendar import Calendar
 from .outputs.context import Generator, RenderContext
 from .outputs.feeds import Feeds
+from .outputs.headers import headers_file
 from .outputs.native_api import NativeApi
 from .outputs.pages import list_pages, render_pages
 from .outputs.posts import published_posts
@@ -26,6 +28,7 @@ from .outputs.statuspage import StatuspageApi
 from .outputs.theme import Theme
 from .outputs.widget import Widget
 from .outputs.write import refuse_clashes, write_site
+from .urls import HEADERS
 from .view import StatusView, derive
 
 log = logging.getLogger(__name__)
@@ -62,21 +65,24 @@ GENERATORS: tuple[Callable[[], Generator], ...] = (Feeds, StatuspageApi, NativeA
                                                   Widget)
 
 
-def render_all(view: StatusView, theme: Theme, *, jobs: int = 1) -> tuple[dict[str, bytes], dict[str, Path]]:
-    """Return every output of the site in memory: rendered files and static assets to copy.
+def render_all(view: StatusView, theme: Theme, *, jobs: int = 1) -> dict[str, bytes]:
+    """Return every output of the site in memory: pages, generated files, static files, the headers file.
 
     :raises OutputError: when two outputs want the same path (never a silent overwrite).
     """
     pages = list_pages(view)
-    files = render_pages(view, pages, theme, jobs=jobs)
+    static = theme.static_files()
+    files = render_pages(view, pages, theme, static, jobs=jobs)
     # The posts only after the pages: forked render workers would inherit them, and their
     # collector touching every object copies the memory (+90 MiB at 10,000 incidents).
     ctx = RenderContext(view, pages, published_posts(view))
     for make in GENERATORS:
         generator = make()
         merge_outputs(files, generator.render(ctx), type(generator).__name__)
-    assets = dict(theme.assets())
-    return files, assets
+    merge_outputs(files, dict(static.files), "the theme's static files")
+    policy = csp.site_policy(view.site.colors, header=True)
+    merge_outputs(files, {HEADERS: headers_file(files, policy)}, "the headers file")
+    return files
 
 
 def merge_outputs(files: dict[str, bytes], made: dict[str, bytes], source: str) -> None:
@@ -117,11 +123,11 @@ def build(
 
     start = time.perf_counter()
     theme = theme or Theme.for_site(content.site)
-    files, assets = render_all(view, theme, jobs=default_jobs() if jobs is None else jobs)
+    files = render_all(view, theme, jobs=default_jobs() if jobs is None else jobs)
     timings["render"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    count = write_site(files, assets, out, site_dir=site_dir)
+    count = write_site(files, {}, out, site_dir=site_dir)
     timings["write"] = time.perf_counter() - start
     log.debug("timings: %s", ", ".join(f"{k} {v:.3f} s" for k, v in timings.items()))
     return BuildResult(content, view, count, timings)

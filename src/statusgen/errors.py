@@ -4,11 +4,31 @@ from __future__ import annotations
 
 import difflib
 import enum
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
+
+#: Characters never printed as they are: C0 controls but tab and newline, DEL, C1 controls (``\x9b`` is a
+#: terminal's CSI), the Unicode line and paragraph separators, and lone surrogates. In a terminal or a
+#: CI log they can move the cursor, retitle the window or hide text; in a message they show escaped.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """Return ``text`` with every control character written as an escape (``\\x1b``), fit for a terminal.
+
+    Tabs and line breaks stay as they are; everything else that could act on a terminal, or
+    that does not show, is spelt out, so a message can never carry an escape sequence.
+    """
+    return _INVISIBLE.sub(_escape, text) if _INVISIBLE.search(text) else text
 
 
 class Severity(enum.IntEnum):
@@ -40,9 +60,10 @@ class Problem:
 
     @property
     def location(self) -> str:
+        """``file:line:column`` (or the file alone), control characters in the file name escaped."""
         if self.line:
-            return f"{self.file}:{self.line}:{self.column}"
-        return self.file
+            return f"{_one_line(self.file)}:{self.line}:{self.column}"
+        return _one_line(self.file)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.file, self.line, self.column, self.message)
@@ -50,16 +71,21 @@ class Problem:
     def format(self) -> str:
         """Return the problem as ``file:line:col: message``, then the source line and the hint."""
         prefix = "" if self.severity is Severity.ERROR else "warning: "
-        lines = [f"{self.location}: {prefix}{self.message}"]
+        lines = [f"{self.location}: {prefix}{visible(self.message)}"]
         if self.source:
-            lines.append(f"    {self.source.rstrip()}")
+            lines.append(f"    {_one_line(self.source.rstrip())}")
             if self.column:
-                # Point at the column, keeping tabs so the caret lines up.
-                pad = "".join(c if c == "\t" else " " for c in self.source[: self.column - 1])
+                # Point at the column, keeping tabs so the caret lines up (under the escaped text).
+                pad = "".join(c if c == "\t" else " " for c in _one_line(self.source[: self.column - 1]))
                 lines.append(f"    {pad}^")
         if self.hint:
-            lines.append(f"  hint: {self.hint}")
+            lines.append(f"  hint: {visible(self.hint)}")
         return "\n".join(lines)
+
+
+def _one_line(text: str) -> str:
+    """Return ``text`` fit for one line of a terminal: control characters (line breaks too) escaped."""
+    return visible(text).replace("\n", "\\n")
 
 
 class StatusgenError(click.ClickException):
@@ -92,11 +118,16 @@ class ContentError(StatusgenError):
 
 def display_path(path: Path, root: Path | None = None) -> str:
     """Return ``path`` as the user will recognise it: relative to ``root`` or the cwd when possible."""
+    try:
+        # The folder resolved, the name kept: a symlink is shown as itself, not as where it leads.
+        resolved = path.parent.resolve() / path.name if path.name not in ("", ".", "..") else path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: show the path as given
+        return path.as_posix()
     for base in (root, Path.cwd()):
         if base is None:
             continue
         try:
-            return path.resolve().relative_to(base.resolve()).as_posix()
+            return resolved.relative_to(base.resolve()).as_posix()
         except ValueError:
             continue
     return path.as_posix()

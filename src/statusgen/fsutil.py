@@ -9,8 +9,111 @@ import secrets
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
+
+#: Flags for reading a file that may be hostile: never block (a FIFO), never follow a symlink unseen,
+#: never become the terminal's reader.
+_READ_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+               | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
+
+
+class RefusedFile(Exception):
+    """A file that is not read: not a regular file inside the folder it belongs to, or too big."""
+
+    def __init__(self, reason: str, hint: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.hint = hint
+
+
+def read_regular(path: Path, *, within: Path, limit: int, folder: str = "the folder") -> bytes:
+    """Return the bytes of ``path``, a regular file inside the folder ``within``, at most ``limit`` bytes.
+
+    A symlink is followed only to a file inside ``within`` (resolved); a FIFO, a device, a
+    folder, a symlink leaving ``within``, a dangling symlink or a loop is refused, and so is a
+    file over ``limit`` bytes. Nothing of a refused file is read.
+
+    :param folder: how messages name ``within`` ("the site folder").
+
+    :raises RefusedFile: saying why the file is not read.
+    :raises OSError: when it cannot be opened (missing, not allowed).
+    """
+    try:
+        fd = os.open(path, _READ_FLAGS)
+    except OSError as exc:
+        # O_NOFOLLOW on a symlink: ELOOP on Linux and macOS, EMLINK on FreeBSD.
+        if exc.errno not in (errno.ELOOP, errno.EMLINK) or not os.path.islink(path):
+            raise
+        fd = _open_link(path, within, folder)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise RefusedFile(f"not a regular file but {_kind_of(info.st_mode)}",
+                              "content, theme and logo files must be ordinary files")
+        if info.st_size > limit:
+            raise RefusedFile(f"the file is {info.st_size:,} bytes long, more than the limit of {limit:,}",
+                              "split it, or make it shorter")
+        chunks = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        data = b"".join(chunks)
+        if len(data) > limit:
+            raise RefusedFile(f"the file is more than {limit:,} bytes long", "split it, or make it shorter")
+        return data
+    finally:
+        os.close(fd)
+
+
+def _open_link(path: Path, within: Path, folder: str) -> int:
+    """Open the target of the symlink ``path`` when it is inside ``within``."""
+    try:
+        target = os.path.realpath(path, strict=True)
+    except (OSError, RuntimeError):
+        raise RefusedFile("a symlink that leads nowhere (or in a loop)",
+                          "replace it with the file itself") from None
+    if not Path(target).is_relative_to(within.resolve()):
+        raise RefusedFile(f"a symlink to a file outside {folder}",
+                          f"only files inside {folder} are read: copy the file in instead of linking to it")
+    try:
+        return os.open(target, _READ_FLAGS)  # a symlink swapped in meanwhile fails here (O_NOFOLLOW)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EMLINK):
+            raise RefusedFile("a symlink that changed while it was read", "try again") from None
+        raise
+
+
+def copy_regular(source: Path, target: Path) -> None:
+    """Copy the regular file ``source`` (never a symlink, FIFO or device: checked on the open file) to ``target``.
+
+    :raises RefusedFile: when ``source`` is not a regular file.
+    """
+    try:
+        fd = os.open(source, _READ_FLAGS)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EMLINK):
+            raise RefusedFile(f"{source.name} is a symlink", "") from None
+        raise
+    with os.fdopen(fd, "rb") as src:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise RefusedFile(f"{source.name} is not a regular file but {_kind_of(mode)}")
+        with open(target, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+
+
+def _kind_of(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+                       (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "something else"
 
 
 def write_atomic(path: Path, data: bytes, *, create: bool = False) -> None:
@@ -61,6 +164,48 @@ def _link_new(tmp: Path, path: Path) -> None:
         if path.exists():
             raise FileExistsError(errno.EEXIST, "File exists", str(path)) from None
         os.replace(tmp, path)
+
+
+class LockTimeout(Exception):
+    """Another process held a folder's lock for longer than the caller would wait."""
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path, *, waiting: Callable[[], None] | None = None,
+                timeout: float = 600.0) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` (an advisory ``flock`` on the folder itself) for the block.
+
+    The lock is the folder's own: no lock file is left behind, and a process that dies releases
+    it. Processes that take it for the same folder run one at a time; ``waiting`` is called once
+    when another one holds it. Where ``flock`` does not exist (Windows) the block runs unlocked.
+
+    :raises LockTimeout: when the lock is still held by another process after ``timeout`` seconds.
+    :raises OSError: when the folder cannot be opened.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        deadline = time.monotonic() + timeout
+        pause = 0.01
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if waiting is not None:
+                    waiting()
+                    waiting = None
+                if time.monotonic() > deadline:
+                    raise LockTimeout(str(folder)) from None
+                time.sleep(pause)
+                pause = min(pause * 2, 0.2)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 @contextlib.contextmanager

@@ -22,6 +22,14 @@ class TimeFormatError(ValueError):
         self.hint = hint
 
 
+#: The years statusgen handles: times and dates outside are refused where they enter (content,
+#: ``--now``, the authoring options), so adding any duration statusgen accepts to any of them can
+#: never leave the calendar Python computes with (years 1 to 9999).
+FIRST_YEAR = 1970
+LAST_YEAR = 2199
+#: The longest duration accepted (a promise, a policy setting): ten years.
+LONGEST_DURATION = dt.timedelta(days=3650)
+
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Offsets we accept: Z, +hh:mm, +hhmm, +hh. fromisoformat knows them all; this only
 # decides whether an offset is present at all, to give the right message.
@@ -35,7 +43,7 @@ def parse_time(text: str) -> dt.datetime:
     :raises TimeFormatError: when the text is not a time or has no offset.
     """
     value = text.strip()
-    if _DATE_RE.match(value):
+    if _DATE_RE.fullmatch(value):
         raise TimeFormatError(f"expected a time, got the date {value!r}", _TIME_HINT)
     candidate = value.replace(" ", "T", 1) if "T" not in value and " " in value else value
     try:
@@ -44,24 +52,84 @@ def parse_time(text: str) -> dt.datetime:
         raise TimeFormatError(f"{value!r} is not a time", _TIME_HINT) from None
     if parsed.tzinfo is None or parsed.utcoffset() is None or not _OFFSET_RE.search(candidate):
         raise TimeFormatError(f"the time {value!r} has no offset (a time zone)", _TIME_HINT)
+    _check_year(parsed, value)
     return parsed
+
+
+def _check_year(value: dt.date, text: str) -> None:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise TimeFormatError(f"{text!r}: the year {value.year} is outside {FIRST_YEAR}-{LAST_YEAR}",
+                              f"statusgen handles times from {FIRST_YEAR} to {LAST_YEAR}; check the year")
+
+
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
+_LOCAL = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{1,2}):(\d{2})(?::(\d{2}))?")
+_WHEN_HINT = ("write 14:30 (today), 2026-11-25 14:30 (both in the site's time zone) or a time with an "
+              "offset, e.g. 2026-11-25T14:30:00+01:00")
+
+
+WHEN_HINT = _WHEN_HINT
+
+
+def is_local_time(text: str) -> bool:
+    """Return whether ``text`` is a time written without an offset (``14:30``, ``2026-11-25 14:30``)."""
+    value = text.strip()
+    return bool(_CLOCK.fullmatch(value) or _LOCAL.fullmatch(value))
+
+
+def parse_when(text: str, tz: dt.tzinfo, now: dt.datetime) -> dt.datetime:
+    """Return the time ``text`` means: with an offset as written, else in the site's zone ``tz``.
+
+    ``14:30`` is today in ``tz``; ``2026-11-25 14:30`` is that day. A local time that does
+    not exist (skipped by a DST change) is refused; one that happens twice means the first.
+    """
+    value = text.strip()
+    try:
+        return parse_time(value)
+    except TimeFormatError:
+        pass
+    clock = _CLOCK.fullmatch(value)
+    local = _LOCAL.fullmatch(value)
+    if clock:
+        day = now.astimezone(tz).date()
+        hour, minute, second = int(clock[1]), int(clock[2]), 0
+    elif local:
+        try:
+            day = dt.date.fromisoformat(local[1])
+        except ValueError:
+            raise TimeFormatError(f"{value!r} is not a time", _WHEN_HINT) from None
+        hour, minute, second = int(local[2]), int(local[3]), int(local[4] or 0)
+    else:
+        raise TimeFormatError(f"{value!r} is not a time", _WHEN_HINT)
+    try:
+        naive = dt.datetime.combine(day, dt.time(hour, minute, second))
+    except ValueError:
+        raise TimeFormatError(f"{value!r} is not a time", _WHEN_HINT) from None
+    _check_year(day, value)
+    aware = naive.replace(tzinfo=tz)
+    if aware.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != naive:
+        raise TimeFormatError(f"{value} does not exist in the site's time zone {tz} (the clocks change then)",
+                              "give a time with an offset")
+    return aware
 
 
 def parse_date(text: str) -> dt.date:
     """Return the calendar date written as ``YYYY-MM-DD``."""
     value = text.strip()
-    if not _DATE_RE.match(value):
+    if not _DATE_RE.fullmatch(value):
         raise TimeFormatError(f"{value!r} is not a date", "write a date as YYYY-MM-DD, e.g. 2026-12-15")
     try:
-        return dt.date.fromisoformat(value)
+        parsed = dt.date.fromisoformat(value)
     except ValueError:
         raise TimeFormatError(f"{value!r} is not a date", "write a date as YYYY-MM-DD, e.g. 2026-12-15") from None
+    _check_year(parsed, value)
+    return parsed
 
 
 def parse_time_or_date(text: str) -> dt.datetime | dt.date:
     """Return a date for ``YYYY-MM-DD``, else an aware datetime."""
     value = text.strip()
-    if _DATE_RE.match(value):
+    if _DATE_RE.fullmatch(value):
         return parse_date(value)
     try:
         return parse_time(value)
@@ -110,12 +178,15 @@ def parse_duration(text: str) -> dt.timedelta:
     :raises TimeFormatError: for anything else, including zero.
     """
     value = text.strip().replace(" ", "")
-    match = _DURATION_RE.match(value)
+    match = _DURATION_RE.fullmatch(value)
     if not value or not match:
         raise TimeFormatError(f"{text.strip()!r} is not a duration", _DURATION_HINT)
     seconds = sum(int(n) * size for n, (_, size) in zip(match.groups(), _UNITS, strict=True) if n)
     if seconds <= 0:
         raise TimeFormatError(f"the duration {text.strip()!r} is zero", "a duration must be longer than 0")
+    if seconds > LONGEST_DURATION.total_seconds():  # compared as integers: no timedelta can overflow
+        raise TimeFormatError(f"the duration {text.strip()!r} is longer than ten years",
+                              f"statusgen accepts durations up to {LONGEST_DURATION.days}d")
     return dt.timedelta(seconds=seconds)
 
 

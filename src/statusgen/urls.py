@@ -21,8 +21,13 @@ EXPECT = "expect/"
 SUBSCRIBE = "subscribe/"
 #: Served by hosts in place of a missing URL.
 NOT_FOUND = "404.html"
-#: The theme's static files and the logo.
+#: The theme's static files and the logo, each published under a name carrying a hash of its
+#: content (see :func:`fingerprinted`); templates name them as the theme does (``static/style.css``).
 STATIC = "static/"
+#: Hex digits of the content's SHA-256 in a fingerprinted name.
+FINGERPRINT_LENGTH = 8
+#: The cache rules for hosts that read them (Netlify, Cloudflare Pages); never served as a page.
+HEADERS = "_headers"
 
 #: Feed file names, in the site's root, each component's folder and ``commitments/``.
 RSS = "feed.xml"
@@ -99,9 +104,28 @@ def update(number: int) -> str:
     return f"update-{number}"
 
 
+def revision(number: int) -> str:
+    """Return the anchor of revision ``number`` (1-based) of a postmortem."""
+    return f"{POSTMORTEM}-revision-{number}"
+
+
 def anchored(path: str, anchor: str) -> str:
     """Return ``path#anchor``."""
     return f"{path}#{anchor}"
+
+
+def fingerprinted(path: str, digest: str) -> str:
+    """Return the published name of a static file: the start of ``digest`` before its suffix.
+
+    ``static/style.css`` becomes ``static/style.3f2a9c1e.css``, ``static/LICENSE`` becomes
+    ``static/LICENSE.3f2a9c1e``. A new content is a new name, so a cache may keep each name forever.
+    """
+    folder, slash, name = path.rpartition("/")
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not stem:  # no suffix, or a dot file: the hash goes at the end
+        stem, suffix = name, ""
+    tag = digest[:FINGERPRINT_LENGTH]
+    return f"{folder}{slash}{stem}.{tag}" + (f".{suffix}" if suffix else "")
 
 
 def page_file(path: str) -> str:
@@ -130,6 +154,7 @@ class Urls:
     badge_svg = staticmethod(badge_svg)
     api_v2 = staticmethod(api_v2)
     update = staticmethod(update)
+    revision = staticmethod(revision)
     anchored = staticmethod(anchored)
 
 
@@ -153,7 +178,8 @@ ROUTES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(patter
             r"|scheduled-maintenances/upcoming|scheduled-maintenances/active)\.json|api/statusgen\.json"),
     ("crawl", rf"{re.escape(SITEMAP)}|{re.escape(ROBOTS)}"),
     ("not_found", re.escape(NOT_FOUND)),
-    ("static", r"static/[A-Za-z0-9_./-]+"),
+    ("static", rf"static/[A-Za-z0-9_./-]*\.[0-9a-f]{{{FINGERPRINT_LENGTH}}}(?:\.[A-Za-z0-9]+)?"),
+    ("headers", re.escape(HEADERS)),
 ))
 
 

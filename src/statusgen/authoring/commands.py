@@ -25,16 +25,17 @@ from ..content.model import (
     IncidentStatus,
     Maintenance,
     MaintenanceStatus,
+    Scope,
 )
 from ..errors import UsageProblem, display_path
 from ..view import CommitmentState, derive
-from . import editor
+from .lock import Refused
 from .session import (
     INCIDENT_COMPONENT_STATUSES,
-    Refused,
     Session,
     Written,
     append_update,
+    check_text,
     choose,
     component_ids,
     component_statuses,
@@ -65,7 +66,7 @@ def _next_update_note(session: Session, content: Content, item_id: str) -> str:
     return f" Next update due by {session.local(due)} ({where})."
 
 
-def _template(session: Session, path: Path, header: str, item: Any = None, recent: int = 2) -> list[str]:
+def editor_help(session: Session, path: Path, header: str, item: Any = None, recent: int = 2) -> list[str]:
     """Return the help shown in the editor: what is being written, and the latest updates for context."""
     lines = [f"{header}", f"{display_path(path)}: {item.title}" if item else display_path(path), "",
              "Write what customers should know, in Markdown, above the line. An empty text aborts."]
@@ -94,7 +95,7 @@ def new_incident(session: Session, title: str, *, impact: str, components: Seque
     promise = _promise(session, status_value, next_in, next_by)
     title = _title(title)
     path_hint = session.site_dir / "incidents" / "<new>.yaml"
-    text = editor.obtain_body(body, help_lines=_template(
+    text = session.obtain_body(body, help_lines=editor_help(
         session, path_hint, f"New {impact_value.value} incident: {title} ({status_value.value})"))
     first = [("at", session.stamp(session.now)), ("status", Raw(status_value.value)),
              ("body", Block(text.text)), *promise]
@@ -104,7 +105,7 @@ def new_incident(session: Session, title: str, *, impact: str, components: Seque
     if started_at is not None:
         pairs.append(("started_at", session.stamp(started_at)))
     if workaround:
-        pairs.append(("workaround", Block(workaround)))
+        pairs.append(("workaround", Block(check_text(workaround, "--workaround"))))
     day = (started_at or session.now).astimezone(session.tz).date()
     path, chosen, content = create_item(session, "incidents", item_id, day, title,
                                         render_document(pairs, "updates", [first]), text)
@@ -130,7 +131,7 @@ def new_maintenance(session: Session, title: str, *, start: str, end: str | None
     if ends_at <= starts_at:
         raise UsageProblem("--end: the window must end after it starts")
     title = _title(title)
-    text = editor.obtain_body(body, help_lines=_template(
+    text = session.obtain_body(body, help_lines=editor_help(
         session, session.site_dir / "maintenance" / "<new>.yaml",
         f"New maintenance: {title}, {session.local(starts_at)} to {session.local(ends_at)}"))
     if all(s is ComponentStatus.UNDER_MAINTENANCE for s in comps.values()):
@@ -159,7 +160,7 @@ def new_commitment(session: Session, title: str, *, due: str, components: Sequen
     comps = component_ids(session, components)
     incident_id = find_item(session, incident, ["incidents"])[1].id if incident else None
     title = _title(title)
-    text = editor.obtain_body(body, help_lines=_template(
+    text = session.obtain_body(body, help_lines=editor_help(
         session, session.site_dir / "commitments" / "<new>.yaml",
         f"New commitment: {title}, due {_due_text(due_value)}"))
     pairs: list[tuple[str, Any]] = [("title", title), ("made_at", session.stamp(session.now)),
@@ -175,7 +176,7 @@ def new_commitment(session: Session, title: str, *, due: str, components: Sequen
 
 
 def _title(title: str) -> str:
-    title = " ".join(title.split())
+    title = " ".join(check_text(title, "TITLE").split())
     if not title:
         raise UsageProblem("the title is empty")
     if len(title) > 200:
@@ -228,18 +229,41 @@ def _promise(session: Session, status: Any, next_in: str | None, next_by: str | 
 
 def update(session: Session, ref: str, *, status: str | None = None, body: str | None = None,
            next_in: str | None = None, next_by: str | None = None, components: Sequence[str] = (),
-           corrects: int | None = None, at: str | None = None) -> Written:
-    """Append an update to the incident, maintenance or commitment ``ref``."""
+           corrects: int | None = None, at: str | None = None, impact: str | None = None,
+           title: str | None = None, workaround: str | None = None, scope: str | None = None) -> Written:
+    """Append an update to the incident, maintenance or commitment ``ref``.
+
+    ``impact``, ``title`` and ``workaround`` change an incident from this update on; ``scope``
+    (reduced or extended) and ``title`` change what a commitment promises. The page shows each
+    change and keeps what was first published.
+    """
     kind, item = find_item(session, ref)
+    changes: list[tuple[str, Any]] = []
+    if title is not None:
+        changes.append(("title", _title(title)))
     if kind == "incidents":
+        not_for("incidents", scope=scope)
+        if impact is not None:
+            changes.append(("impact", Raw(choose(impact, list(Impact), "--impact").value)))
+        if workaround is not None:
+            changes.append(("workaround", Block(_text(workaround, "--workaround"))))
         return _update_incident(session, item, status=status, body=body, next_in=next_in, next_by=next_by,
-                                components=components, corrects=corrects, at=at)
+                                components=components, corrects=corrects, at=at, changes=changes)
     if kind == "maintenance":
         not_for("maintenance", next_in=next_in, next_by=next_by, component=components, corrects=corrects,
-                at=at)
+                at=at, impact=impact, title=title, workaround=workaround, scope=scope)
         return _update_maintenance(session, item, status=status, body=body)
-    not_for("commitments", component=components, corrects=corrects, at=at)
-    return _update_commitment(session, item, status=status, body=body, next_in=next_in, next_by=next_by)
+    not_for("commitments", component=components, corrects=corrects, at=at, impact=impact, workaround=workaround)
+    if scope is not None:
+        changes.insert(0, ("scope", Raw(choose(scope, list(Scope), "--scope").value)))
+    return _update_commitment(session, item, status=status, body=body, next_in=next_in, next_by=next_by,
+                              changes=changes)
+
+
+def _text(value: str, option: str) -> str:
+    if not value.strip():
+        raise UsageProblem(f"{option} is empty")
+    return check_text(value, option)
 
 
 def resolve(session: Session, ref: str, *, body: str | None = None, at: str | None = None) -> Written:
@@ -253,12 +277,21 @@ def resolve(session: Session, ref: str, *, body: str | None = None, at: str | No
 
 def _update_incident(session: Session, incident: Incident, *, status: str | None, body: str | None,
                      next_in: str | None = None, next_by: str | None = None, components: Sequence[str] = (),
-                     corrects: int | None = None, at: str | None = None) -> Written:
+                     corrects: int | None = None, at: str | None = None,
+                     changes: Sequence[tuple[str, Any]] = ()) -> Written:
     latest = incident.updates[-1]
     if corrects is not None and not 1 <= corrects <= len(incident.updates):
         raise UsageProblem(f"--corrects: incident {incident.id} has updates 1 to {len(incident.updates)}")
+    if corrects is not None and (next_in is not None or next_by is not None):
+        raise UsageProblem("--next-in/--next-by: a correction does not move the next update; the promise made "
+                           "before it stands. Post a separate update to promise a new time")
     if status is not None:
         new_status: IncidentStatus | None = choose(status, list(IncidentStatus), "--status")
+        if corrects is not None and new_status is not latest.status:
+            raise UsageProblem(f"--status: a correction cannot change the status ({latest.status.value}); post "
+                               "a separate update to change it")
+        if corrects is not None:
+            new_status = None  # the same status: a correction keeps it anyway
     elif corrects is not None:
         new_status = None  # a correction keeps the status
     elif latest.status is IncidentStatus.RESOLVED:
@@ -275,7 +308,7 @@ def _update_incident(session: Session, incident: Incident, *, status: str | None
         header = f"Correction of update {corrects} of incident {incident.id}"
     else:
         header = f"Update {number} of incident {incident.id}: {(new_status or latest.status).value}"
-    text = editor.obtain_body(body, help_lines=_template(session, path, header, incident))
+    text = session.obtain_body(body, help_lines=editor_help(session, path, header, incident))
     pairs: list[tuple[str, Any]] = [("at", session.stamp(when))]
     if posted is not None:
         pairs.append(("posted_at", session.stamp(posted)))
@@ -285,7 +318,7 @@ def _update_incident(session: Session, incident: Incident, *, status: str | None
         pairs.append(("corrects", Raw(str(corrects))))
     if comps:
         pairs.append(("components", {cid: Raw(s.value) for cid, s in comps.items()}))
-    pairs += [("body", Block(text.text)), *promise]
+    pairs += [*changes, ("body", Block(text.text)), *promise]
     path, content = append_update(session, "incidents", incident.id, pairs, text)
     what = f"correction of update {corrects}" if corrects else (new_status or latest.status).value
     message = f"Added update {number} ({what}) to {display_path(path)}."
@@ -326,7 +359,7 @@ def _update_maintenance(session: Session, maintenance: Maintenance, *, status: s
         view = next(v for v in derive(session.content, session.now).maintenance if v.id == maintenance.id)
         new_status = view.status
     path = session.site_dir / "maintenance" / f"{maintenance.id}.yaml"
-    text = editor.obtain_body(body, help_lines=_template(
+    text = session.obtain_body(body, help_lines=editor_help(
         session, path, f"Update of maintenance {maintenance.id}: {new_status.value}", maintenance))
     pairs = [("at", session.stamp(session.now)), ("status", Raw(new_status.value)),
              ("body", Block(text.text))]
@@ -338,7 +371,8 @@ def _update_maintenance(session: Session, maintenance: Maintenance, *, status: s
 
 def _update_commitment(session: Session, commitment: Commitment, *, status: str | None, body: str | None,
                        next_in: str | None = None, next_by: str | None = None,
-                       due: str | None = None, verb: str = "update") -> Written:
+                       due: str | None = None, verb: str = "update",
+                       changes: Sequence[tuple[str, Any]] = ()) -> Written:
     finished = [u for u in commitment.updates
                 if u.status in (CommitmentStatus.DELIVERED, CommitmentStatus.WITHDRAWN)]
     if finished:
@@ -353,11 +387,11 @@ def _update_commitment(session: Session, commitment: Commitment, *, status: str 
     header = f"{verb.capitalize()} of commitment {commitment.id}: {new_status.value}"
     if new_due is not None:
         header += f", new due date {_due_text(new_due)}; say why the date moves"
-    text = editor.obtain_body(body, help_lines=_template(session, path, header, commitment))
+    text = session.obtain_body(body, help_lines=editor_help(session, path, header, commitment))
     pairs: list[tuple[str, Any]] = [("at", session.stamp(session.now)), ("status", Raw(new_status.value))]
     if new_due is not None:
         pairs.append(("due", Raw(_due_text(new_due))))
-    pairs += [("body", Block(text.text)), *promise]
+    pairs += [*changes, ("body", Block(text.text)), *promise]
     path, content = append_update(session, "commitments", commitment.id, pairs, text)
     message = f"Added update {len(commitment.updates) + 1} ({new_status.value}) to {display_path(path)}."
     view = next(v for v in derive(content, session.now).commitments if v.id == commitment.id)

@@ -13,24 +13,30 @@ import datetime as dt
 import logging
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import timeutil
-from ..content.cache import SiteCache
+from ..content.cache import SiteCache, digest
 from ..content.kinds import BY_FOLDER, FOLDERS
 from ..content.loader import load_site
 from ..content.model import ComponentStatus, Content
+from ..content.validation import CONTROL, describe_character
 from ..content.values import SLUG_HINT, SLUG_RE
+from ..content.yamlfile import RAW_FORBIDDEN
 from ..errors import StatusgenError, UsageProblem, did_you_mean, display_path
 from ..fsutil import write_atomic
+from ..timeutil import parse_when
 from . import editor
 from .editor import Body
+from .lock import Refused, SiteLock
 from .yamledit import Pairs, Raw, append_item
 
 log = logging.getLogger(__name__)
+
+__all__ = ["Refused", "Session", "Written", "parse_due", "parse_when"]
 
 #: Longest title part of a generated id; ids stay readable in URLs (the limit is 100).
 SLUG_TITLE_LENGTH = 60
@@ -39,14 +45,6 @@ _FOLD = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o",
                        "Đ": "d", "ł": "l", "Ł": "l", "þ": "th", "Þ": "th", "ð": "d", "Ð": "d", "ı": "i"})
 INCIDENT_COMPONENT_STATUSES = [s for s in ComponentStatus if s is not ComponentStatus.UNDER_MAINTENANCE]
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
-_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
-_LOCAL = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{1,2}):(\d{2})(?::(\d{2}))?")
-_WHEN_HINT = ("write 14:30 (today), 2026-11-25 14:30 (both in the site's time zone) or a time with an "
-              "offset, e.g. 2026-11-25T14:30:00+01:00")
-
-
-class Refused(StatusgenError):
-    """The command cannot be carried out on the content as it is (exit status 1); nothing was written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,18 +61,52 @@ class Written:
 
 @dataclass
 class Session:
-    """A loaded, valid site and the instant "now" in its time zone, as every command needs them."""
+    """A loaded, valid site and the instant "now" in its time zone, as every command needs them.
+
+    The site is loaded under its :class:`SiteLock`, which is held until :meth:`close` (but not
+    while the editor is open, see :meth:`obtain_body`).
+    """
 
     site_dir: Path
     now: dt.datetime
     content: Content = field(init=False)
     #: What loading found per file: validating the edited site then re-reads only the edited file.
     cache: SiteCache = field(init=False, repr=False)
+    lock: SiteLock = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.cache = SiteCache()
-        self.content = load_site(self.site_dir, cache=self.cache)
+        self.lock = SiteLock(self.site_dir)
+        self.lock.acquire()
+        try:
+            self.cache = SiteCache()
+            self.content = load_site(self.site_dir, cache=self.cache)
+        except BaseException:
+            self.lock.release()
+            raise
         self.now = self.now.astimezone(self.tz).replace(microsecond=0)
+
+    def close(self) -> None:
+        """Release the site for other commands."""
+        self.lock.release()
+
+    def obtain_body(self, body: str | None, *, help_lines: list[str], option: str = "--body") -> Body:
+        """Return the text of ``--body`` (see :func:`editor.obtain_body`), checked for control characters.
+
+        Typing in the editor, or a slow standard input, must not keep other commands waiting, so
+        the lock is released meanwhile; whether the file changed meanwhile is checked when it
+        is written (:func:`append_update`).
+        """
+        if body is not None and body != "-":
+            text = editor.obtain_body(body, help_lines=help_lines, option=option)
+        else:
+            self.lock.release()
+            try:
+                text = editor.obtain_body(body, help_lines=help_lines, option=option)
+            finally:
+                self.lock.acquire()
+        if not text.edited:
+            check_text(text.text, option)
+        return text
 
     @property
     def tz(self) -> dt.tzinfo:
@@ -96,39 +128,17 @@ class Session:
         return timeutil.format_short(when, self.tz, self.now)
 
 
-def parse_when(text: str, tz: dt.tzinfo, now: dt.datetime) -> dt.datetime:
-    """Return the time ``text`` means: with an offset as written, else in the site's zone ``tz``.
+def check_text(text: str, option: str) -> str:
+    """Return ``text`` given on the command line, refusing the characters no content file may hold.
 
-    ``14:30`` is today in ``tz``; ``2026-11-25 14:30`` is that day. A local time that does
-    not exist (skipped by a DST change) is refused; one that happens twice means the first.
+    :raises UsageProblem: naming ``option`` and the character (escaped), for a control character
+        or a byte the terminal's encoding did not decode.
     """
-    value = text.strip()
-    try:
-        return timeutil.parse_time(value)
-    except timeutil.TimeFormatError:
-        pass
-    clock = _CLOCK.fullmatch(value)
-    local = _LOCAL.fullmatch(value)
-    if clock:
-        day = now.astimezone(tz).date()
-        hour, minute, second = int(clock[1]), int(clock[2]), 0
-    elif local:
-        try:
-            day = dt.date.fromisoformat(local[1])
-        except ValueError:
-            raise timeutil.TimeFormatError(f"{value!r} is not a time", _WHEN_HINT) from None
-        hour, minute, second = int(local[2]), int(local[3]), int(local[4] or 0)
-    else:
-        raise timeutil.TimeFormatError(f"{value!r} is not a time", _WHEN_HINT)
-    try:
-        naive = dt.datetime.combine(day, dt.time(hour, minute, second))
-    except ValueError:
-        raise timeutil.TimeFormatError(f"{value!r} is not a time", _WHEN_HINT) from None
-    aware = naive.replace(tzinfo=tz)
-    if aware.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != naive:
-        raise timeutil.TimeFormatError(f"{value} does not exist in the site's time zone {tz} (the clocks "
-                                       "change then)", "give a time with an offset")
-    return aware
+    bad = CONTROL.search(text) or RAW_FORBIDDEN.search(text)
+    if bad is not None:
+        raise UsageProblem(f"{option}: the text contains the character {describe_character(bad.group())}; "
+                           "remove it: it shows as nothing in a page, and garbles feeds and terminals")
+    return text
 
 
 def parse_due(text: str, tz: dt.tzinfo, now: dt.datetime) -> dt.date | dt.datetime:
@@ -172,7 +182,7 @@ def _taken(folder: Path, item_id: str) -> bool:
 
 
 def _check_id(item_id: str) -> str:
-    if not SLUG_RE.match(item_id):
+    if not SLUG_RE.fullmatch(item_id):
         raise UsageProblem(f"--id: {item_id!r} is not a valid id; {SLUG_HINT}")
     return item_id
 
@@ -363,11 +373,23 @@ def _encode(text: str, original: bytes | None) -> bytes:
 def append_update(session: Session, kind: str, item_id: str, pairs: Pairs,
                   body: Body | None) -> tuple[Path, Content]:
     """Append the update ``pairs`` to the item's file; return its path and the new content."""
+    return edit_item(session, kind, item_id, lambda text: append_item(text, "updates", pairs), body)
+
+
+def edit_item(session: Session, kind: str, item_id: str, change: Callable[[str], str],
+              body: Body | None) -> tuple[Path, Content]:
+    """Write the item's file as ``change`` makes it from its text; return its path and the new content."""
     rel = f"{kind}/{item_id}.yaml"
     path = session.site_dir / rel
     original = path.read_bytes()
+    loaded = session.cache.get((kind, f"{item_id}.yaml"))
+    if loaded is not None and loaded.digest != digest(original):
+        # Changed since the command read it (while the editor was open): what it computed is stale.
+        _keep_draft(body)
+        raise Refused(f"{display_path(path)} changed while statusgen was working on it; nothing was written. "
+                      "Run the command again.")
     text = original.decode("utf-8-sig")
-    content = commit(session, rel, append_item(text, "updates", pairs), body, create=False, original=original)
+    content = commit(session, rel, change(text), body, create=False, original=original)
     return path, content
 
 

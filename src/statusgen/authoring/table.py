@@ -63,24 +63,39 @@ def span(delta: dt.timedelta) -> str:
 
 
 def rows(view: StatusView, *, open_only: bool = False) -> list[Row]:
-    """Return the rows of the table for ``view``: open items, and recent ones unless ``open_only``."""
+    """Return the rows of the table for ``view``: open items, and recent ones unless ``open_only``.
+
+    What `statusgen check` fails on is always listed: an open incident, maintenance whose window
+    ended without an update saying it is completed, a postmortem that is due, an open commitment.
+    """
     clock = _Clock(view.now, view.site.timezone)
     since = view.now - dt.timedelta(days=RECENT_DAYS)
     incidents = list(view.open_incidents) + ([] if open_only else list(view.recent_incidents))
     maintenance = [m for m in view.maintenance if _maintenance_listed(m, view.now, since, open_only)]
     commitments = [c for c in view.commitments if c.state.is_open or (
         not open_only and c.finished_at is not None and c.finished_at >= since)]
+    postmortems = [v for v in view.incidents if v.postmortem_due is not None and v.incident.postmortem is None]
     result = sorted((_incident_row(v, clock) for v in incidents), key=lambda r: r.key)
+    result += sorted((_postmortem_row(v, clock) for v in postmortems), key=lambda r: r.key)
     result += sorted((_maintenance_row(m, clock) for m in maintenance), key=lambda r: r.key)
     result += sorted((_commitment_row(c, clock) for c in commitments), key=lambda r: r.key)
     return result
 
 
 def _maintenance_listed(m: MaintenanceView, now: dt.datetime, since: dt.datetime, open_only: bool) -> bool:
-    if m.is_running or (m.is_upcoming and m.maintenance.ends_at > now):
+    if m.is_running or m.needs_closing or (m.is_upcoming and m.ends_at > now):
         return True
-    end = m.ended_at or m.maintenance.ends_at
+    end = m.ended_at or m.ends_at
     return not open_only and since <= end <= now
+
+
+def _postmortem_row(v: IncidentView, clock: _Clock) -> Row:
+    due = v.postmortem_due
+    assert due is not None
+    if v.postmortem_overdue:
+        when = f"OVERDUE since {clock.at(due)} ({span(clock.now - due)})"
+        return Row("postmortem", v.id, "OVERDUE", when, v.title, _due_key(0, due))
+    return Row("postmortem", v.id, "due", f"due by {clock.both(due)}", v.title, _due_key(1, due))
 
 
 def _incident_row(v: IncidentView, clock: _Clock) -> Row:
@@ -99,8 +114,12 @@ def _incident_row(v: IncidentView, clock: _Clock) -> Row:
 
 
 def _maintenance_row(m: MaintenanceView, clock: _Clock) -> Row:
-    window = m.maintenance
+    window = m
     state = m.status.value
+    if m.needs_closing and not m.is_running:
+        when = f"NOT CLOSED: ended {clock.at(window.ends_at)} ({span(clock.now - window.ends_at)}); no update " \
+               "says completed"
+        return Row("maintenance", m.id, "not closed", when, m.title, _due_key(0, window.ends_at))
     if m.is_running:
         if clock.now > window.ends_at:
             when = f"OVERRUN: planned to end {clock.at(window.ends_at)} ({span(clock.now - window.ends_at)})"

@@ -185,15 +185,18 @@ class _Edit:
     new: str
 
 
-def append_item(text: str, key: str, item: Pairs) -> str:
+def append_item(text: str, key: str, item: Pairs, *, under: str | None = None) -> str:
     """Return ``text`` with ``item`` appended to the list under the top-level ``key``.
 
     The list is created (at the end of the file) when ``key`` is missing or empty. Every
     other byte of ``text`` is kept. ``text`` must not start with a byte order mark.
 
+    :param under: a top-level key holding a block mapping: the list is ``key`` inside it
+        (``postmortem`` for ``postmortem.revisions``), created at the end of that mapping.
     :raises EditError: when the file is not a mapping, or ``key`` holds something else than a list.
     """
-    root = _compose(text)
+    top = _compose(text)
+    root = top if under is None else _block_mapping(top, under)
     newline = _newline_of(text)
     value = next((v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
     in_flow = isinstance(value, yaml.SequenceNode) and bool(value.flow_style) and bool(value.value)
@@ -207,13 +210,40 @@ def append_item(text: str, key: str, item: Pairs) -> str:
     else:
         raise EditError(f"cannot add to {key!r}: it holds {_describe(value)}, not a list")
     new_text = text[: edit.start] + edit.new + text[edit.end:]
-    expected = yaml.load(text, Loader=_BaseLoader)
+    document = yaml.load(text, Loader=_BaseLoader)
+    expected = document if under is None else document[under]
     expected.setdefault(key, [])
     if not isinstance(expected[key], list):  # `updates:` with no value reads as ""
         expected[key] = []
     expected[key].append(_expected(item, flow=in_flow))
+    _check_document(new_text, document)
+    return new_text
+
+
+def add_mapping(text: str, key: str, pairs: Pairs) -> str:
+    """Return ``text`` with a new top-level ``key`` holding the block mapping ``pairs``, at the end.
+
+    :raises EditError: when the file is not a mapping, or already has ``key``.
+    """
+    root = _compose(text)
+    if any(isinstance(k, yaml.ScalarNode) and k.value == key for k, _ in root.value):
+        raise EditError(f"the file already has {key!r}")
+    key_col = root.start_mark.column
+    lines = [" " * key_col + f"{key}:", *mapping_lines(pairs, key_col + DEFAULT_INDENT)]
+    edit = _insert_lines(text, _line_end(text, _content_end(text, root)), lines, _newline_of(text))
+    new_text = text[: edit.start] + edit.new + text[edit.end:]
+    expected = yaml.load(text, Loader=_BaseLoader)
+    expected[key] = _expected(pairs)
     _check_document(new_text, expected)
     return new_text
+
+
+def _block_mapping(root: yaml.MappingNode, key: str) -> yaml.MappingNode:
+    """Return the block mapping under the top-level ``key``."""
+    value = next((v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
+    if not isinstance(value, yaml.MappingNode) or value.flow_style or not value.value:
+        raise EditError(f"cannot add to {key!r}: it is not a block mapping; add it by hand")
+    return value
 
 
 def _compose(text: str) -> yaml.MappingNode:

@@ -15,17 +15,17 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 
-from ..content.model import CommitmentStatus, Due, MaintenanceStatus
+from ..content.model import CommitmentStatus, Due
 from ..errors import Problem, Severity
 from ..timeutil import format_day, format_local, humanize_duration
-from ..view import CommitmentState, CommitmentView, IncidentView, MaintenanceView, StatusView
+from ..view import CLOSED, CommitmentState, CommitmentView, IncidentView, MaintenanceView, StatusView
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
 #: A commitment due within this long that is still `planned` gets a warning.
 DUE_SOON = dt.timedelta(days=3)
 #: Maintenance statuses that close a window.
-_CLOSED = (MaintenanceStatus.COMPLETED, MaintenanceStatus.CANCELLED)
+_CLOSED = CLOSED
 
 Rule = Callable[[StatusView], Iterator[Problem]]
 
@@ -53,8 +53,8 @@ def incident_silent(view: StatusView) -> Iterator[Problem]:
     for i in view.open_incidents:
         if not i.overdue or i.next_update_promised or i.next_update_by is None:
             continue
-        latest = i.latest
-        allowed = view.site.policy.update_every[i.impact]
+        latest = i.pacing  # corrections do not count: they fix a fact, the promise before them stands
+        allowed = i.next_update_by - latest.published
         yield _problem(
             i.incident.source.path, latest.line, "incident-silent",
             f"no update for {_ago(view.now - latest.published)}: the policy allows {_ago(allowed)} between "
@@ -72,8 +72,8 @@ def incident_promise_missed(view: StatusView) -> Iterator[Problem]:
         if not i.overdue or not i.next_update_promised or i.next_update_by is None:
             continue
         yield _problem(
-            i.incident.source.path, i.latest.line, "incident-promise-missed",
-            f"update {i.latest.number} promised the next update by {local(i.next_update_by, tz)}, "
+            i.incident.source.path, i.pacing.line, "incident-promise-missed",
+            f"update {i.pacing.number} promised the next update by {local(i.next_update_by, tz)}, "
             f"{_ago(view.now - i.next_update_by)} ago",
             "post an update now, even if nothing changed, and say when the next one will come "
             "(next_update_in)",
@@ -83,7 +83,7 @@ def incident_promise_missed(view: StatusView) -> Iterator[Problem]:
 def incident_promise_beyond_policy(view: StatusView) -> Iterator[Problem]:
     """The latest update of an open incident promises the next one later than the policy allows."""
     for i in view.open_incidents:
-        latest = i.latest
+        latest = i.pacing
         allowed = view.site.policy.update_every[i.impact]
         if latest.next_update_by is None or latest.next_update_by - latest.published <= allowed:
             continue
@@ -195,6 +195,10 @@ def future_dated(view: StatusView) -> Iterator[Problem]:
             yield _problem(path, i.incident.source.line("postmortem"), "future-dated",
                            future("the postmortem", pm.published_at),
                            "use the time the postmortem is published")
+        for r in pm.revisions if pm else ():
+            if r.at > now:
+                yield _problem(path, r.line, "future-dated", future(f"postmortem revision {r.number}", r.at),
+                               "use the time the revision is published")
     for m in view.maintenance:
         mt = m.maintenance
         if mt.announced_at > now:
@@ -311,11 +315,9 @@ def maintenance_short_notice(view: StatusView) -> Iterator[Problem]:
         )
 
 
-def _closing(m: MaintenanceView) -> tuple[MaintenanceStatus | None, list[int]]:
-    """Return the latest stated status and the numbers of the updates posted after the window."""
-    mt = m.maintenance
-    latest = mt.updates[-1].status if mt.updates else None
-    return latest, [u.number for u in mt.updates if u.at > mt.ends_at]
+def _after(m: MaintenanceView) -> list[int]:
+    """Return the numbers of the updates posted after the window ended."""
+    return [u.number for u in m.maintenance.updates if u.at > m.ends_at]
 
 
 def maintenance_not_closed(view: StatusView) -> Iterator[Problem]:
@@ -323,13 +325,12 @@ def maintenance_not_closed(view: StatusView) -> Iterator[Problem]:
     tz = view.site.timezone
     for m in view.maintenance:
         mt = m.maintenance
-        latest, after = _closing(m)
-        if view.now <= mt.ends_at or latest in _CLOSED or after:
+        if not m.needs_closing or _after(m):
             continue
         yield _problem(
             mt.source.path, mt.updates[-1].line if mt.updates else mt.source.line("ends_at"),
             "maintenance-not-closed",
-            f"the window ended {_ago(view.now - mt.ends_at)} ago ({local(mt.ends_at, tz)}) and no "
+            f"the window ended {_ago(view.now - m.ends_at)} ago ({local(m.ends_at, tz)}) and no "
             "update says it is completed or cancelled",
             "add an update with status: completed (or cancelled); if the work overruns, post an update "
             "saying so and when it will end",
@@ -341,12 +342,11 @@ def maintenance_overrun(view: StatusView) -> Iterator[Problem]:
     tz = view.site.timezone
     for m in view.maintenance:
         mt = m.maintenance
-        latest, after = _closing(m)
-        if view.now <= mt.ends_at or latest in _CLOSED or not after:
+        if not m.needs_closing or not _after(m):
             continue
         yield _problem(
             mt.source.path, mt.updates[-1].line, "maintenance-overrun",
-            f"overrunning: the window ended {_ago(view.now - mt.ends_at)} ago ({local(mt.ends_at, tz)}) "
+            f"overrunning: the window ended {_ago(view.now - m.ends_at)} ago ({local(m.ends_at, tz)}) "
             "and it is still not completed",
             "keep customers posted until an update says completed; if customers are affected, open an "
             "incident",

@@ -7,6 +7,7 @@ locale and without taking git's optional locks, so a check never changes the rep
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,22 +40,38 @@ class Git:
         return done.stdout
 
     def blobs(self, specs: list[str]) -> list[bytes | None]:
-        """Return the contents of ``REV:path`` for each spec (None when it does not exist), in one process."""
+        """Return the contents of ``REV:path`` for each spec (None when it does not exist), in one process.
+
+        ``cat-file --batch`` reads one spec per line and answers each in turn, so a spec with a
+        line break would shift every answer after it: such specs are refused, and the answers
+        are counted.
+
+        :raises HistoryError: for a spec with a line break, or answers that do not add up.
+        """
         if not specs:
             return []
+        if any("\n" in s or "\r" in s for s in specs):
+            raise HistoryError("a path with a line break cannot be read from git history")
         out = self.run("cat-file", "--batch", stdin="".join(f"{s}\n" for s in specs).encode())
         result: list[bytes | None] = []
         pos = 0
-        for _ in specs:
-            end = out.index(b"\n", pos)
-            header = out[pos:end].split()
-            pos = end + 1
-            if len(header) < 3 or header[1] != b"blob":
-                result.append(None)
-                continue
-            size = int(header[2])
-            result.append(out[pos:pos + size])
-            pos += size + 1
+        try:
+            for _ in specs:
+                end = out.index(b"\n", pos)
+                header = out[pos:end].split()
+                pos = end + 1
+                if len(header) < 3 or header[1] != b"blob":
+                    result.append(None)
+                    continue
+                size = int(header[2])
+                if pos + size >= len(out) or out[pos + size:pos + size + 1] != b"\n":
+                    raise ValueError("short answer")
+                result.append(out[pos:pos + size])
+                pos += size + 1
+        except ValueError:
+            raise HistoryError("git cat-file gave answers that do not match the files asked for") from None
+        if pos != len(out):
+            raise HistoryError("git cat-file gave more answers than files were asked for")
         return result
 
 
@@ -75,3 +92,38 @@ def open_repo(site_dir: Path, since: str) -> tuple[Git, str, str]:
         raise HistoryError(f"--since {since}: git knows no such revision here (in CI, fetch the history: "
                            "actions/checkout with fetch-depth: 0)") from None
     return git, prefix, commit.decode().strip()
+
+
+class PushUnverifiable(StatusgenError):
+    """The commit before a push cannot be had: the push cannot be compared with what was published."""
+
+
+def commit_before_push(site_dir: Path, before: str) -> str | None:
+    """Return the commit to compare a push with, fetching it when the checkout lacks it.
+
+    ``before`` is what the CI service reports as the branch's commit before the push
+    (GitHub's ``github.event.before``, GitLab's ``$CI_COMMIT_BEFORE_SHA``, Netlify's
+    ``$CACHED_COMMIT_REF``). Empty (not a push: a schedule, a manual run) or all zeros (a new
+    branch: nothing was published from it) gives None: there is nothing to compare with.
+    After a force push the commit is no longer on the branch, so it is fetched by its id.
+
+    :raises PushUnverifiable: when it cannot be fetched: the check then fails rather than
+        pass a push it could not compare (fail closed).
+    :raises HistoryError: when ``before`` is not a commit id, or there is no repository.
+    """
+    before = before.strip()
+    if not before or set(before) == {"0"}:
+        return None
+    if not re.fullmatch(r"[0-9a-f]{7,64}", before):
+        raise HistoryError(f"--pushed-from {before!r}: expected the id of the commit before the push")
+    git, _, _ = open_repo(site_dir, "HEAD")
+    try:
+        git.run("cat-file", "-e", f"{before}^{{commit}}")
+    except HistoryError:
+        try:
+            git.run("fetch", "--quiet", "--no-tags", "origin", before)
+        except HistoryError as exc:
+            raise PushUnverifiable(
+                f"cannot fetch {before}, the commit before this push ({exc.message}): the push cannot be "
+                "compared with what was published, so the check fails") from None
+    return before

@@ -12,17 +12,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
-import yaml
 
 from ..content.format import POLICY
+from ..content.limits import FILE_LIMIT
 from ..content.loader import read_site
-from ..errors import Problem, Severity, StatusgenError
-from ..timeutil import UTC, TimeFormatError, load_zone
+from ..content.site_settings import site_zone
+from ..errors import Problem, Severity, StatusgenError, visible
+from ..fsutil import RefusedFile, read_regular
+from ..timeutil import UTC
 from ..view import derive
 
 log = logging.getLogger(__name__)
@@ -73,19 +76,15 @@ def check_site(site_dir: Path, *, now: dt.datetime, since: str | None = None) ->
         from .published import compare_history
 
         problems.extend(compare_history(site_dir, since, now=now, tz=tz, tolerance=tolerance))
-    return CheckResult(sorted(_with_sources(problems), key=Problem.sort_key), now, since, content is not None)
+    return CheckResult(sorted(_with_sources(problems, site_dir), key=Problem.sort_key), now, since, content is not None)
 
 
 def _site_zone(site_dir: Path) -> dt.tzinfo:
     """Return the site's zone for messages, even when the content has errors (else UTC)."""
-    try:
-        data = yaml.safe_load((site_dir / "site.yaml").read_text(encoding="utf-8-sig"))
-        return load_zone(str(data["timezone"]))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, TypeError, KeyError, TimeFormatError):
-        return UTC
+    return site_zone(site_dir) or UTC
 
 
-def _with_sources(problems: list[Problem]) -> list[Problem]:
+def _with_sources(problems: list[Problem], site_dir: Path) -> list[Problem]:
     """Fill in the quoted source line and the column of problems that name only a line."""
     texts: dict[str, list[str]] = {}
     done = []
@@ -95,8 +94,11 @@ def _with_sources(problems: list[Problem]) -> list[Problem]:
             continue
         if p.file not in texts:
             try:
-                texts[p.file] = Path(p.file).read_text(encoding="utf-8-sig").splitlines()
-            except (OSError, UnicodeDecodeError):
+                path = Path(p.file)
+                # Only what the loader would read: a regular file of the site, not a symlink leaving it.
+                data = read_regular(path, within=site_dir, limit=FILE_LIMIT)
+                texts[p.file] = data.decode("utf-8-sig").split("\n")
+            except (OSError, RefusedFile, UnicodeDecodeError):
                 texts[p.file] = []
         lines = texts[p.file]
         source = lines[p.line - 1] if p.line <= len(lines) else ""
@@ -147,22 +149,31 @@ def format_json(result: CheckResult) -> str:
             for p in result.problems
         ],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    # JSON escapes C0 controls itself; the others a terminal acts on (DEL, C1, U+2028/9) are escaped too.
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029]")
 
 
 def format_github(result: CheckResult) -> str:
     """Return GitHub Actions workflow commands, so a pull request shows each problem on its line."""
     lines = []
     for p in result.problems:
-        props = [f"file={_escape_property(p.file)}"]
+        props = [f"file={_escape_property(visible(p.file))}"]
         if p.line:
             props.append(f"line={p.line}")
             if p.column:
                 props.append(f"col={p.column}")
         props.append(f"title={_escape_property('statusgen ' + (p.rule or 'content'))}")
-        text = p.message + (f"\nfix: {p.hint}" if p.hint else "")
+        text = visible(p.message + (f"\nfix: {p.hint}" if p.hint else ""))
         lines.append(f"::{p.severity} {','.join(props)}::{_escape_data(text)}\n")
     return "".join(lines)
+
+
+def github_annotation(severity: str, title: str, message: str) -> str:
+    """Return one GitHub Actions workflow command for a problem that belongs to no file."""
+    return f"::{severity} title={_escape_property(title)}::{_escape_data(message)}"
 
 
 def _escape_data(text: str) -> str:

@@ -1,9 +1,13 @@
-"""The authoring commands: new, update, resolve, deliver, postpone. Each appends to a content file."""
+"""The authoring commands: new, update, resolve, deliver, postpone, reschedule, cancel, postmortem.
+
+Each writes a new content file or appends to one: what was published is never edited.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +22,8 @@ from .options import (
     NEXT_IN_HELP,
     UPDATE_STATUS_HELP,
     _authoring_options,
+    echo,
+    resolve_now,
 )
 
 if TYPE_CHECKING:
@@ -26,17 +32,24 @@ if TYPE_CHECKING:
 log = logging.getLogger("statusgen")
 
 
-def _session(site_option: Path | None, now: dt.datetime | None) -> Session:
+@contextlib.contextmanager
+def _session(site_option: Path | None, now: str | None) -> Iterator[Session]:
+    """Open the site for one command: loaded under its lock, released when the command is done."""
     from ..authoring.session import Session
     from ..content.loader import find_site
 
-    return Session(find_site(site_option), now or dt.datetime.now(dt.UTC))
+    site_dir = find_site(site_option)
+    session = Session(site_dir, resolve_now(now, site_dir))
+    try:
+        yield session
+    finally:
+        session.close()
 
 
 def _report(written: Written, *, echo_id: bool = False) -> None:
     """Say what was written; ``new`` also prints the id on stdout, for scripts."""
     if echo_id:
-        click.echo(written.item_id)
+        echo(written.item_id)
     log.info(written.message)
 
 
@@ -69,7 +82,7 @@ def new() -> None:
 @_authoring_options
 def new_incident(title: str, impact: str, components: tuple[str, ...], status: str, body: str | None,
                  next_in: str | None, next_by: str | None, workaround: str | None, started: str | None,
-                 item_id: str | None, site_option: Path | None, now: dt.datetime | None) -> None:
+                 item_id: str | None, site_option: Path | None, now: str | None) -> None:
     """Open an incident called TITLE with its first update.
 
     Without --next-in or --next-by the site's policy says when the next update is due;
@@ -80,9 +93,10 @@ def new_incident(title: str, impact: str, components: tuple[str, ...], status: s
     """
     from ..authoring.commands import new_incident as create
 
-    _report(create(_session(site_option, now), title, impact=impact, components=components, status=status,
-                   body=body, next_in=next_in, next_by=next_by, workaround=workaround, started=started,
-                   item_id=item_id), echo_id=True)
+    with _session(site_option, now) as session:
+        _report(create(session, title, impact=impact, components=components, status=status,
+                       body=body, next_in=next_in, next_by=next_by, workaround=workaround, started=started,
+                       item_id=item_id), echo_id=True)
 
 
 @new.command("maintenance")
@@ -99,7 +113,7 @@ def new_incident(title: str, impact: str, components: tuple[str, ...], status: s
 @_authoring_options
 def new_maintenance(title: str, start: str, end: str | None, length: str | None, components: tuple[str, ...],
                     body: str | None, item_id: str | None, site_option: Path | None,
-                    now: dt.datetime | None) -> None:
+                    now: str | None) -> None:
     """Announce a maintenance called TITLE, now.
 
     Less notice than the policy's maintenance_notice is allowed, with a warning.
@@ -109,8 +123,9 @@ def new_maintenance(title: str, start: str, end: str | None, length: str | None,
     """
     from ..authoring.commands import new_maintenance as create
 
-    _report(create(_session(site_option, now), title, start=start, end=end, length=length,
-                   components=components, body=body, item_id=item_id), echo_id=True)
+    with _session(site_option, now) as session:
+        _report(create(session, title, start=start, end=end, length=length,
+                       components=components, body=body, item_id=item_id), echo_id=True)
 
 
 @new.command("commitment")
@@ -123,7 +138,7 @@ def new_maintenance(title: str, start: str, end: str | None, length: str | None,
 @click.option("--id", "item_id", metavar="ID", help=ID_HELP)
 @_authoring_options
 def new_commitment(title: str, due: str, components: tuple[str, ...], incident: str | None, body: str | None,
-                   item_id: str | None, site_option: Path | None, now: dt.datetime | None) -> None:
+                   item_id: str | None, site_option: Path | None, now: str | None) -> None:
     """Make a promise to customers called TITLE, due by --due.
 
     Exit status: 0 when the file was written, 1 when the result would be invalid or the id
@@ -131,8 +146,9 @@ def new_commitment(title: str, due: str, components: tuple[str, ...], incident: 
     """
     from ..authoring.commands import new_commitment as create
 
-    _report(create(_session(site_option, now), title, due=due, components=components, incident=incident,
-                   body=body, item_id=item_id), echo_id=True)
+    with _session(site_option, now) as session:
+        _report(create(session, title, due=due, components=components, incident=incident,
+                       body=body, item_id=item_id), echo_id=True)
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -148,10 +164,20 @@ def new_commitment(title: str, due: str, components: tuple[str, ...], incident: 
                    "visible.")
 @click.option("--at", metavar="TIME", help="For an update written after the fact: the earlier time it "
               "describes. The current time is kept as posted_at. Incidents only.")
+@click.option("--impact", metavar="[none|minor|major|critical]",
+              help="The incident's impact from this update on; the page says when it was raised or lowered.")
+@click.option("--title", metavar="TEXT", help="A new title (incidents) or wording of the promise "
+              "(commitments) from this update on; the page keeps the first one visible.")
+@click.option("--workaround", metavar="TEXT", help="What customers can do now (Markdown), from this update on. "
+              "Incidents only.")
+@click.option("--scope", metavar="[reduced|extended]", help="This update changes what a commitment promises; "
+              "say how in the text. A commitment whose scope was reduced is judged against what was first "
+              "promised. Commitments only.")
 @_authoring_options
 def update(item: str, status: str | None, body: str | None, next_in: str | None, next_by: str | None,
-           components: tuple[str, ...], corrects: int | None, at: str | None, site_option: Path | None,
-           now: dt.datetime | None) -> None:
+           components: tuple[str, ...], corrects: int | None, at: str | None, impact: str | None,
+           title: str | None, workaround: str | None, scope: str | None, site_option: Path | None,
+           now: str | None) -> None:
     """Add an update to ITEM, stamped with the current time.
 
     ITEM is an id (2026-11-25-sso-sign-in-failures), the id without its date when only one
@@ -159,14 +185,20 @@ def update(item: str, status: str | None, body: str | None, next_in: str | None,
     appended to the file; everything already in it (comments, order, quoting, blank lines)
     stays as it is. The whole site is validated with the new update before anything is written.
 
+    What was published is never edited: a new impact, title or workaround, or a commitment's
+    new scope, goes in the update, and the page shows the change beside what was first said.
+    A correction (--corrects) fixes a fact; it keeps the status and the promised next update.
+
     Exit status: 0 when the update was written; 1 when the result would be invalid or the
     update does not fit the item (a resolved incident needs --status to reopen), and nothing
     is written; 2 for a wrong command line (an unknown id, component, status or time).
     """
     from ..authoring.commands import update as run_update
 
-    _report(run_update(_session(site_option, now), item, status=status, body=body, next_in=next_in,
-                       next_by=next_by, components=components, corrects=corrects, at=at))
+    with _session(site_option, now) as session:
+        _report(run_update(session, item, status=status, body=body, next_in=next_in, next_by=next_by,
+                           components=components, corrects=corrects, at=at, impact=impact, title=title,
+                           workaround=workaround, scope=scope))
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -177,7 +209,7 @@ def update(item: str, status: str | None, body: str | None, next_in: str | None,
 @click.option("--next-by", hidden=True)
 @_authoring_options
 def resolve(incident: str, body: str | None, at: str | None, next_in: str | None, next_by: str | None,
-            site_option: Path | None, now: dt.datetime | None) -> None:
+            site_option: Path | None, now: str | None) -> None:
     """Resolve INCIDENT with a last update: status resolved.
 
     A resolved incident promises no next update; say in the text if a postmortem follows.
@@ -191,14 +223,15 @@ def resolve(incident: str, body: str | None, at: str | None, next_in: str | None
     if next_in is not None or next_by is not None:
         raise UsageProblem("--next-in/--next-by: a resolved incident promises no next update; say in the "
                            "text if more is to come (a postmortem, for example)")
-    _report(run_resolve(_session(site_option, now), incident, body=body, at=at))
+    with _session(site_option, now) as session:
+        _report(run_resolve(session, incident, body=body, at=at))
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("commitment")
 @click.option("-b", "--body", help=BODY_HELP + " Say what was delivered.")
 @_authoring_options
-def deliver(commitment: str, body: str | None, site_option: Path | None, now: dt.datetime | None) -> None:
+def deliver(commitment: str, body: str | None, site_option: Path | None, now: str | None) -> None:
     """Mark COMMITMENT delivered.
 
     The message says whether the ledger counts it as kept (by the original date) or late.
@@ -208,7 +241,8 @@ def deliver(commitment: str, body: str | None, site_option: Path | None, now: dt
     """
     from ..authoring.commands import deliver as run_deliver
 
-    _report(run_deliver(_session(site_option, now), commitment, body=body))
+    with _session(site_option, now) as session:
+        _report(run_deliver(session, commitment, body=body))
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -222,7 +256,7 @@ def deliver(commitment: str, body: str | None, site_option: Path | None, now: dt
 @click.option("--next-by", metavar="TIME", help=NEXT_BY_HELP)
 @_authoring_options
 def postpone(commitment: str, due: str, body: str | None, status: str | None, next_in: str | None,
-             next_by: str | None, site_option: Path | None, now: dt.datetime | None) -> None:
+             next_by: str | None, site_option: Path | None, now: str | None) -> None:
     """Move the due date of COMMITMENT, with the reason.
 
     The page keeps showing the original date and every change. Announce a new date before
@@ -234,7 +268,80 @@ def postpone(commitment: str, due: str, body: str | None, status: str | None, ne
     """
     from ..authoring.commands import postpone as run_postpone
 
-    _report(run_postpone(_session(site_option, now), commitment, due=due, body=body, status=status,
-                         next_in=next_in, next_by=next_by))
+    with _session(site_option, now) as session:
+        _report(run_postpone(session, commitment, due=due, body=body, status=status,
+                             next_in=next_in, next_by=next_by))
 
 
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("maintenance")
+@click.option("--start", metavar="TIME", help="The new start: '2026-12-01 06:00' in the site's time zone, or a "
+              "time with an offset. Default: unchanged.")
+@click.option("--end", metavar="TIME", help="The new end (or give --duration).")
+@click.option("--duration", "length", metavar="DURATION",
+              help="The new length: 2h, 90m. Default: the window keeps its length.")
+@click.option("-b", "--body", help=BODY_HELP + " Say why it moves.")
+@_authoring_options
+def reschedule(maintenance: str, start: str | None, end: str | None, length: str | None, body: str | None,
+               site_option: Path | None, now: str | None) -> None:
+    """Move the window of MAINTENANCE, with the reason.
+
+    Appends an update with the new starts_at and ends_at: the page shows the first window
+    and every move, the feeds announce it, and maintenance.ics moves the calendar event (a
+    higher SEQUENCE). The file's own starts_at and ends_at stay as first announced.
+
+    Exit status: 0 when the update was written; 1 when the maintenance is completed or
+    cancelled already, or the result would be invalid (nothing is written); 2 for a wrong
+    command line (a start in the past, an end before the start).
+    """
+    from ..authoring.changes import reschedule as run
+
+    with _session(site_option, now) as session:
+        _report(run(session, maintenance, start=start, end=end, length=length, body=body))
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("maintenance")
+@click.option("-b", "--body", help=BODY_HELP + " Say why, and whether the work will come back.")
+@_authoring_options
+def cancel(maintenance: str, body: str | None, site_option: Path | None, now: str | None) -> None:
+    """Cancel MAINTENANCE, with the reason.
+
+    Appends an update with status cancelled: the page says so, and maintenance.ics marks the
+    calendar event STATUS:CANCELLED.
+
+    Exit status: 0 when the update was written; 1 when the maintenance is completed or
+    cancelled already (nothing is written); 2 for a wrong command line.
+    """
+    from ..authoring.changes import cancel as run
+
+    with _session(site_option, now) as session:
+        _report(run(session, maintenance, body=body))
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("incident")
+@click.option("-b", "--body", help="The postmortem (Markdown): what happened, why, and what changes; or, when "
+              "it is published already, what the revision changes or adds. Without it your editor opens; `-` "
+              "reads standard input.")
+@click.option("-a", "--action", "actions", multiple=True, metavar="COMMITMENT",
+              help="A commitment that prevents a repeat (its id); repeat it, or separate several with commas.")
+@_authoring_options
+def postmortem(incident: str, body: str | None, actions: tuple[str, ...], site_option: Path | None,
+               now: str | None) -> None:
+    """Write the postmortem of INCIDENT, or add a revision to it.
+
+    The first time, the postmortem is written, published now, with its actions (commitments,
+    tracked to delivery). After that, it is never edited: running the command again appends
+    a revision, shown below the postmortem as what changed and when.
+
+    Exit status: 0 when it was written; 1 when the incident is not resolved or the result
+    would be invalid (nothing is written); 2 for a wrong command line (an unknown incident or
+    commitment).
+    """
+    from ..authoring.changes import postmortem as run
+
+    with _session(site_option, now) as session:
+        _report(run(session, incident, body=body, actions=actions))

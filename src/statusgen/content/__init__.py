@@ -6,7 +6,7 @@
 - ``kinds.py``: the three kinds of item (incidents, maintenance, commitments), said once.
 - ``loader.py``: a site folder -> :class:`~.model.Content`; ``cache.py`` keeps per-file results
   for the next load; ``yamlfile.py``, ``site_settings.py``, ``items.py`` and ``appearance.py``
-  are its steps.
+  are its steps; ``limits.py`` says how big a file or text may be, ``logo.py`` which logos are safe.
 - ``jsonschema.py``: the format as JSON Schema for editors (`statusgen schema`).
 
 May import: the base modules only (errors, timeutil, fsutil, urls, resources).

@@ -15,11 +15,10 @@ import yaml
 
 from ..errors import Severity, display_path
 from . import colors
+from .logo import LogoProblem, check_logo
 from .model import Colors
 from .validation import Context, Record
 
-#: Image types every browser shows in an <img>.
-LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif")
 #: The theme's own folders; a theme folder with none of them overrides nothing.
 THEME_PARTS = ("templates", "static", "messages")
 
@@ -45,7 +44,17 @@ def _theme(root: Path, rec: Record, ctx: Context) -> Path | None:
     name: str | None = rec.get("theme")
     if not name:
         return None
-    folder = (root / name).resolve()
+    try:
+        folder = (root / name).resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        ctx.report(_value_node(rec, "theme"), f"the theme folder {name!r} cannot be resolved (a symlink loop?)",
+                   "make it a plain folder beside site.yaml")
+        return None
+    if not folder.is_relative_to(root.resolve()):
+        ctx.report(_value_node(rec, "theme"), f"the theme folder {name!r} is outside the site folder",
+                   "keep the theme in a folder beside site.yaml (theme: theme): nothing outside the site is "
+                   "published")
+        return None
     if not folder.is_dir():
         ctx.report(_value_node(rec, "theme"),
                    f"the theme folder {name!r} does not exist",
@@ -62,16 +71,11 @@ def _logo(root: Path, rec: Record, ctx: Context, key: str) -> Path | None:
     name: str | None = rec.get(key)
     if not name:
         return None
-    path = (root / name).resolve()
-    if path.suffix.lower() not in LOGO_TYPES:
-        ctx.report(_value_node(rec, key), f"the logo {name!r} is not an image type browsers show",
-                   "use a file ending in " + ", ".join(LOGO_TYPES))
+    try:
+        return check_logo(root, name)
+    except LogoProblem as problem:
+        ctx.report(_value_node(rec, key), problem.message, problem.hint)
         return None
-    if not path.is_file():
-        ctx.report(_value_node(rec, key), f"the logo file {name!r} does not exist",
-                   f"looked for {display_path(path)}; the path is relative to the folder of site.yaml")
-        return None
-    return path
 
 
 def _colors(rec: Record, ctx: Context) -> Colors | None:

@@ -120,7 +120,10 @@ class SiteCache:
         self.parsed = 0
 
     def names(self, root: Path, kind: str) -> list[str]:
-        """Return the sorted names in ``root/kind`` that may be content files."""
+        """Return the sorted names in ``root/kind`` that may be content files.
+
+        :raises OSError: when the folder cannot be listed (see :func:`_scan`).
+        """
         names = self._listing.get(kind)
         if names is None:
             names = self._listing[kind] = _scan(root / kind)
@@ -174,16 +177,25 @@ class SiteCache:
 
 
 def _scan(folder: Path) -> list[str]:
+    """Return the sorted names in ``folder`` that are neither hidden nor folders (symlinks included).
+
+    A missing folder has no files. Symlinks are listed whatever they point at: reading one
+    decides whether it may be read (:func:`~statusgen.fsutil.read_regular`).
+
+    :raises OSError: when the folder exists but cannot be listed (NotADirectoryError: it is a file).
+    """
     try:
         with os.scandir(folder) as entries:
-            return sorted(e.name for e in entries if not e.name.startswith(".") and not e.is_dir())
-    except (FileNotFoundError, NotADirectoryError):
+            return sorted(e.name for e in entries if not e.name.startswith(".") and not e.is_dir(follow_symlinks=False))
+    except FileNotFoundError:
+        if os.path.islink(folder):
+            raise
         return []
 
 
 def _is_file_entry(path: Path) -> bool:
-    """Return whether ``path`` is listed like a content file: it exists and is not a folder."""
-    return not path.name.startswith(".") and os.path.lexists(path) and not path.is_dir()
+    """Return whether ``path`` is listed like a content file: it exists and is not a folder (symlinks are)."""
+    return not path.name.startswith(".") and os.path.lexists(path) and (os.path.islink(path) or not path.is_dir())
 
 
 def stamp(path: Path) -> tuple[int, int] | None:

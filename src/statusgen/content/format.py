@@ -19,9 +19,11 @@ from .model import (
     Impact,
     IncidentStatus,
     MaintenanceStatus,
+    Scope,
 )
 from .validation import Field, ListOf, MapOf, MapOrList, Obj
 from .values import (
+    BaseUrl,
     Choice,
     Color,
     Duration,
@@ -69,6 +71,8 @@ POLICY = Obj(
           "may be out of date.", default=timeutil.parse_duration("15m")),
     Field("backfill_tolerance", Duration, "`check --since` warns when an update is committed more than this "
           "long after the time it claims, unless it gives `posted_at`.", default=timeutil.parse_duration("30m")),
+    Field("since", Time, "When this policy took effect; /expect/ says so. Set it to the time of the change "
+          "whenever the policy changes."),
     doc="The promises the team makes about its own communication.",
 )
 
@@ -121,7 +125,7 @@ SUBSCRIBE = Obj(
 
 SITE = Obj(
     Field("title", Str(max_length=200), "Title of the status site.", required=True),
-    Field("base_url", Url(), "Absolute URL the site is published at; used in feeds, links and the API.",
+    Field("base_url", BaseUrl(), "Absolute URL the site is published at; used in feeds, links and the API.",
           required=True),
     Field("description", Str(), "One sentence describing the site."),
     Field("timezone", Zone(), "IANA time zone in which pages show times, e.g. Europe/Berlin.", required=True),
@@ -161,13 +165,28 @@ INCIDENT_UPDATE = Obj(
     Field("next_update_in", Duration, "Promise: the next update comes within this long."),
     Field("next_update_by", Time, "Promise: the next update comes by this time."),
     Field("corrects", Int(minimum=1), "This update corrects update number N (1-based) of this incident."),
+    Field("impact", Choice.of(Impact), "The impact from this update on; the page says when it was raised or "
+          "lowered."),
+    Field("title", Str(max_length=200), "The title from this update on; the page keeps the first one visible."),
+    Field("workaround", Str(markdown=True), "What customers can do now (Markdown), from this update on."),
     doc="One published update; append-only.",
+)
+
+POSTMORTEM_REVISION = Obj(
+    Field("at", Time, "When this revision was published.", required=True),
+    Field("body", Str(markdown=True), "What changed in the postmortem, or what it adds (Markdown).",
+          required=True),
+    Field("actions", ListOf(Slug(), unique=True), "Ids of further commitments that prevent a repeat.",
+          default=list),
+    doc="A later revision of a published postmortem; append-only.",
 )
 
 POSTMORTEM = Obj(
     Field("published_at", Time, "When the postmortem was published.", required=True),
     Field("body", Str(markdown=True), "What happened, why, and what changes (Markdown).", required=True),
     Field("actions", ListOf(Slug(), unique=True), "Ids of the commitments that prevent a repeat.", default=list),
+    Field("revisions", ListOf(POSTMORTEM_REVISION), "Later revisions, oldest first; the published postmortem "
+          "stays as it was.", default=list),
     doc="The postmortem of an incident.",
 )
 
@@ -183,17 +202,22 @@ INCIDENT = Obj(
     doc="An incident (incidents/<id>.yaml).",
 )
 
+_MAINTENANCE_COMPONENTS = MapOrList(Slug(), Choice.of(ComponentStatus), ComponentStatus.UNDER_MAINTENANCE,
+                                    min_items=1)
+
 MAINTENANCE_UPDATE = Obj(
     Field("at", Time, "When this update was posted.", required=True),
     Field("status", Choice.of(MaintenanceStatus), "Status from this update on.", required=True),
     Field("body", Str(markdown=True), "What customers should know (Markdown).", required=True),
+    Field("starts_at", Time, "A new planned start (a reschedule); the page keeps the original window visible."),
+    Field("ends_at", Time, "A new planned end (a reschedule or an extension)."),
+    Field("components", _MAINTENANCE_COMPONENTS, "The affected components from this update on, as `components`."),
     doc="One update of a maintenance.",
 )
 
 MAINTENANCE = Obj(
     Field("title", Str(max_length=200), "Short title.", required=True),
-    Field("components", MapOrList(Slug(), Choice.of(ComponentStatus), ComponentStatus.UNDER_MAINTENANCE,
-                                  min_items=1),
+    Field("components", _MAINTENANCE_COMPONENTS,
           "Affected components: a list (under maintenance) or a mapping id: status.", required=True),
     Field("announced_at", Time, "When customers were told.", required=True),
     Field("starts_at", Time, "Planned start.", required=True),
@@ -210,6 +234,10 @@ COMMITMENT_UPDATE = Obj(
     Field("body", Str(markdown=True), "What changed and why (Markdown); required to move the date or "
           "withdraw."),
     Field("next_update_by", Time, "Promise: the next word on this commitment comes by this time."),
+    Field("scope", Choice.of(Scope), "reduced or extended: this update changes what is promised; `body` says "
+          "how. The ledger judges the commitment against what was first promised."),
+    Field("title", Str(max_length=200), "The promise in a few words, from this update on; the page keeps the "
+          "first wording visible."),
     doc="One update of a commitment.",
 )
 

@@ -28,6 +28,7 @@ from .model import (
     Maintenance,
     MaintenanceUpdate,
     Postmortem,
+    PostmortemRevision,
     Source,
 )
 from .validation import INVALID, Context, Record
@@ -106,6 +107,8 @@ class ItemRules:
                     ok = False
                     continue
                 status = previous_status
+            if corrects is not None and not _correction_keeps_course(ctx, u, number, status, previous_status):
+                ok = False
             if not _in_order(ctx, u, number, previous_at):
                 ok = False
             if started_at and at < started_at:
@@ -126,9 +129,11 @@ class ItemRules:
                 number=number, at=at, status=status, body=u["body"], posted_at=posted_at,
                 components={k: v for k, (v, _) in comp.items()} if comp else None,
                 next_update_by=next_by, corrects=corrects, line=u.line,
+                impact=u.get("impact"), title=u.get("title"), workaround=u.get("workaround"),
             ))
             previous_status, previous_at = status, at
         postmortem = rec.get("postmortem")
+        revisions: list[PostmortemRevision] = []
         if postmortem and self._valid(postmortem) and updates:
             resolved = [x for x in updates if x.status is IncidentStatus.RESOLVED]
             if not resolved:
@@ -139,6 +144,8 @@ class ItemRules:
                 ctx.report(postmortem.key_node("published_at"), "the postmortem is dated before the incident was "
                            "resolved", "published_at must be after the resolving update")
                 ok = False
+            revisions = _revisions(ctx, postmortem)
+            ok = ok and len(revisions) == len(postmortem.get("revisions") or [])
         if not ok or not updates or len(updates) != len(raw_updates):
             return None
         return Incident(
@@ -151,7 +158,8 @@ class ItemRules:
             source=Source(ctx.path, rec.lines()),
             workaround=rec.get("workaround", ""),
             postmortem=Postmortem(postmortem["published_at"], postmortem["body"],
-                                  tuple(a for a, _ in postmortem.get("actions", []))) if postmortem else None,
+                                  tuple(a for a, _ in postmortem.get("actions", [])),
+                                  tuple(revisions)) if postmortem else None,
         )
 
     def _next_update(self, ctx: Context, u: Record, status: Any) -> tuple[bool, dt.datetime | None]:
@@ -197,6 +205,7 @@ class ItemRules:
             ok = False
         updates: list[MaintenanceUpdate] = []
         previous: dt.datetime | None = None
+        window = (rec.get("starts_at"), rec.get("ends_at"))
         for number, (u, _) in enumerate(rec.get("updates") or [], start=1):
             if u is INVALID or not self._valid(u):
                 ok = False
@@ -207,8 +216,19 @@ class ItemRules:
                 ctx.report(u.key_node("at"), f"update {number} is dated before the announcement",
                            "updates come after announced_at")
                 ok = False
+            moved = u.get("components")
+            if moved:
+                self._check_components(ctx, ((cid, key) for cid, (_, key) in moved.items()))
+            starts, ends = u.get("starts_at"), u.get("ends_at")
+            if ok and (starts or ends):
+                window = (starts or window[0], ends or window[1])
+                if window[1] <= window[0]:
+                    ctx.report(u.key_node("ends_at" if ends else "starts_at"), f"update {number} moves the window "
+                               "so that it ends before it starts", "give a new ends_at after the new starts_at")
+                    ok = False
             previous = u["at"]
-            updates.append(MaintenanceUpdate(number, u["at"], u["status"], u["body"], u.line))
+            updates.append(MaintenanceUpdate(number, u["at"], u["status"], u["body"], u.line, starts, ends,
+                                             {k: v for k, (v, _) in moved.items()} if moved else None))
         if not ok:
             return None
         return Maintenance(
@@ -260,10 +280,15 @@ class ItemRules:
                 ctx.report(u.node, "withdrawing a commitment needs a reason in `body`",
                            "say why the promise is withdrawn and what customers can do instead")
                 ok = False
+            if u.get("scope") is not None and not u.get("body"):
+                ctx.report(u.key_node("scope"), "changing what a commitment promises needs `body`",
+                           "say what changes and why; customers see the first promise and every change")
+                ok = False
             promised, next_by = self._next_update(ctx, u, status)
             ok = ok and promised
             update = CommitmentUpdate(number, at, status, u.get("body", ""),
-                                      self._due(new_due) if new_due is not None else None, next_by, u.line)
+                                      self._due(new_due) if new_due is not None else None, next_by, u.line,
+                                      u.get("scope"), u.get("title"))
             if status in (CommitmentStatus.DELIVERED, CommitmentStatus.WITHDRAWN) and finished is None:
                 finished = update
             updates.append(update)
@@ -275,6 +300,42 @@ class ItemRules:
             components=tuple(c for c, _ in rec.get("components", [])), body=rec["body"],
             updates=tuple(updates), source=Source(ctx.path, rec.lines()), incident=rec.get("incident"),
         )
+
+def _correction_keeps_course(ctx: Context, u: Record, number: int, status: Any, previous: Any) -> bool:
+    """Return whether a correction leaves the status and the standing next-update promise alone."""
+    ok = True
+    if previous is not None and status is not previous:
+        ctx.report(u.key_node("status"), f"update {number} is a correction and changes the status from "
+                   f"{previous.value} to {status.value}",
+                   "a correction fixes what an earlier update said; leave `status` out, and post a separate update "
+                   "to change the status")
+        ok = False
+    for key in ("next_update_in", "next_update_by"):
+        if u.get(key) is not None:
+            ctx.report(u.key_node(key), f"update {number} is a correction and promises the next update",
+                       "a correction does not move the next update: the promise made before it stands. Remove "
+                       f"{key}; to promise a new time, post a separate update")
+            ok = False
+    return ok
+
+
+def _revisions(ctx: Context, postmortem: Record) -> list[PostmortemRevision]:
+    """Return the revisions of a postmortem, reporting any dated before the postmortem or the one before."""
+    found: list[PostmortemRevision] = []
+    previous: dt.datetime = postmortem["published_at"]
+    for number, (r, _) in enumerate(postmortem.get("revisions") or [], start=1):
+        if r is INVALID or not (isinstance(r, Record) and r.ok):
+            continue
+        if r["at"] < previous:
+            ctx.report(r.key_node("at"), f"revision {number} is dated before the "
+                       + ("postmortem was published" if number == 1 else f"revision {number - 1}"),
+                       "revisions are listed oldest first, after published_at")
+            continue
+        previous = r["at"]
+        found.append(PostmortemRevision(number, r["at"], r["body"], tuple(a for a, _ in r.get("actions", [])),
+                                        r.line))
+    return found
+
 
 def _in_order(ctx: Context, update: Record, number: int, previous: dt.datetime | None) -> bool:
     """Return whether update ``number`` comes no earlier than the one before it; report it when not."""
@@ -292,6 +353,9 @@ def references(kind: str, rec: Record) -> Iterator[tuple[Any, yaml.Node]]:
         postmortem = rec.get("postmortem")
         if postmortem:
             yield from postmortem.get("actions", [])
+            for revision, _ in postmortem.get("revisions") or []:
+                if isinstance(revision, Record):
+                    yield from revision.get("actions", [])
     elif kind == "commitments":
         incident = rec.get("incident")
         if incident:

@@ -10,6 +10,7 @@ keeps each file's result for the next load of the same folder.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
@@ -19,14 +20,16 @@ import yaml
 
 from .. import timeutil
 from ..errors import ContentError, Problem, Severity, StatusgenError, did_you_mean, display_path
+from ..fsutil import RefusedFile, read_regular
 from .cache import FileResult, Reference, SiteCache, digest, stamp
 from .items import ItemRules, references
 from .kinds import BY_FOLDER, FOLDERS
+from .limits import ANGLE_LIMIT, FILE_LIMIT, LINK_LIMIT, excess
 from .model import Content, Site
 from .site_settings import read_settings
 from .validation import INVALID, Context
 from .values import SLUG_HINT, SLUG_RE
-from .yamlfile import compose_file
+from .yamlfile import compose_file, position
 
 log = logging.getLogger(__name__)
 
@@ -144,27 +147,39 @@ class _SiteLoader:
     def _text(self, ctx: Context, rel: str) -> str | None:
         """Return the text of ``rel`` (from the overlay or the disk), reporting why it cannot be read."""
         try:
-            text = self.overlay[rel] if rel in self.overlay else (self.root / rel).read_bytes().decode("utf-8-sig")
+            text = self.overlay[rel] if rel in self.overlay else self._read(self.root / rel).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             ctx.report(None, f"the file is not UTF-8 text (byte {exc.start})", "save it as UTF-8", line=1, column=1)
+            return None
+        except RefusedFile as exc:
+            ctx.report(None, f"not read: {exc.reason}", exc.hint, line=0, column=0)
             return None
         except OSError as exc:
             ctx.report(None, f"cannot read the file: {exc.strerror}", line=0, column=0)
             return None
-        ctx.lines = text.splitlines()
+        ctx.read(text)
         return text
 
     # -- content files -------------------------------------------------------------------------
 
     def _item_files(self, kind: str) -> Iterator[tuple[str, str]]:
         """Yield (id, file name) of each content file of ``kind``, sorted; report misnamed files."""
-        names = self.cache.names(self.root, kind)
+        folder = self.root / kind
+        if os.path.islink(folder) and not _stays_inside(folder, self.root):
+            self.problems.append(Problem(self._shown_rel(kind), 0, 0, f"not read: {kind} is a symlink to a folder "
+                                         "outside the site folder", f"make {kind}/ a folder of the site"))
+            return
+        try:
+            names = self.cache.names(self.root, kind)
+        except OSError as exc:
+            self.problems.append(_folder_problem(self._shown_rel(kind), kind, exc))
+            return
         extra = {rel.rpartition("/")[2] for rel in self.overlay if rel.rpartition("/")[0] == kind}
         if extra:
             names = sorted(set(names) | {n for n in extra if not (self.root / kind / n).is_dir()})
         for name in names:
             # The common case first: a valid id with .yaml (PurePosixPath agrees on suffix and stem).
-            if name.endswith(".yaml") and SLUG_RE.match(name[:-5]):
+            if name.endswith(".yaml") and SLUG_RE.fullmatch(name[:-5]):
                 yield name[:-5], name
                 continue
             if name.startswith("."):
@@ -182,6 +197,10 @@ class _SiteLoader:
             self.problems.append(Problem(shown, 0, 0, f"the file name {name!r} is not a valid id",
                                          SLUG_HINT + "; rename the file"))
 
+
+    def _read(self, path: Path) -> bytes:
+        """Return the bytes of a file of the site: a regular file inside it, at most FILE_LIMIT bytes."""
+        return read_regular(path, within=self.root, limit=FILE_LIMIT, folder="the site folder")
 
     def _shown_rel(self, rel: str) -> str:
         return rel if self.shown_root == "." else f"{self.shown_root}/{rel}"
@@ -205,18 +224,18 @@ class _SiteLoader:
         if cached is not None and must_read is None and stamp_now == cached.stamp:
             return cached
         try:
-            data: bytes | OSError = path.read_bytes()
-        except OSError as exc:
+            data: bytes | OSError | RefusedFile = self._read(path)
+        except (OSError, RefusedFile) as exc:
             data = exc
-        if cached is not None and not isinstance(data, OSError) and cached.digest == digest(data):
+        if cached is not None and isinstance(data, bytes) and cached.digest == digest(data):
             result = replace(cached, stamp=stamp_now)
         else:
             result = self._check_file(kind, item_id, rel, stamp_now, data, context)
-        cache.put(key, result if stamp_now is not None and not isinstance(data, OSError) else None)
+        cache.put(key, result if stamp_now is not None and isinstance(data, bytes) else None)
         return result
 
     def _check_file(self, kind: str, item_id: str, rel: str, stamp: tuple[int, int] | None,
-                    data: bytes | str | OSError, context: tuple[Any, ...]) -> FileResult:
+                    data: bytes | str | OSError | RefusedFile, context: tuple[Any, ...]) -> FileResult:
         """Read, validate and check one content file on its own (``data``: its bytes, or overlay text)."""
         self.cache.parsed += 1
         shown = self._shown_rel(rel)
@@ -226,7 +245,9 @@ class _SiteLoader:
         data_digest = b""
         node = None
         text: str | None = None
-        if isinstance(data, OSError):
+        if isinstance(data, RefusedFile):
+            ctx.report(None, f"not read: {data.reason}", data.hint, line=0, column=0)
+        elif isinstance(data, OSError):
             ctx.report(None, f"cannot read the file: {data.strerror}", line=0, column=0)
         elif isinstance(data, str):
             text = data
@@ -238,8 +259,8 @@ class _SiteLoader:
                 ctx.report(None, f"the file is not UTF-8 text (byte {exc.start})", "save it as UTF-8",
                            line=1, column=1)
         if text is not None:
-            ctx.lines = text.splitlines()
-            node = compose_file(ctx, text)
+            ctx.read(text)
+            node = compose_file(ctx, text) if _within_markup_limits(ctx, text) else None
         record = BY_FOLDER[kind].format.convert(node, ctx) if node is not None else INVALID
         item = None
         refs: tuple[Reference, ...] = ()
@@ -276,6 +297,38 @@ class _SiteLoader:
 
     def _report_ref(self, result: FileResult, ref: Reference, message: str, hint: str) -> None:
         self.problems.append(Problem(result.shown, ref.line, ref.column, message, hint, Severity.ERROR, ref.source))
+
+
+def _within_markup_limits(ctx: Context, text: str) -> bool:
+    """Report a file with more links or ``<`` than Markdown renders in a bounded time; return whether it is within."""
+    within = True
+    for needle, limit, what in (("](", LINK_LIMIT, "links and images"), ("<", ANGLE_LIMIT, "`<` (HTML tags)")):
+        at = excess(text, needle, limit)
+        if at is not None:
+            line, column = position(text, at)
+            ctx.report(None, f"this file holds more than {limit} {what}", "split the text over several updates, "
+                       "or link to a page that lists them", line=line, column=column)
+            within = False
+    return within
+
+
+def _stays_inside(path: Path, root: Path) -> bool:
+    try:
+        return Path(os.path.realpath(path, strict=True)).is_relative_to(root.resolve())
+    except (OSError, RuntimeError):
+        return True  # listing it says what is wrong with it
+
+
+def _folder_problem(shown: str, kind: str, exc: OSError) -> Problem:
+    """Return the problem of a content folder that cannot be listed: a file, a broken symlink, a loop."""
+    if isinstance(exc, NotADirectoryError):
+        return Problem(shown, 0, 0, f"{kind} is not a folder",
+                       f"the {kind} of the site are files in the folder {kind}/; move this file away")
+    if isinstance(exc, FileNotFoundError):
+        return Problem(shown, 0, 0, f"{kind} is a symlink that leads nowhere",
+                       f"make {kind}/ a folder, or remove it if the site has no {kind}")
+    return Problem(shown, 0, 0, f"cannot read the folder {kind}: {exc.strerror or exc}",
+                   "check that it is a folder you may read, and not a symlink loop")
 
 
 def _source_line(ctx: Context, node: yaml.Node) -> str:

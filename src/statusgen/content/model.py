@@ -80,6 +80,13 @@ class CommitmentStatus(_Ordered):
     WITHDRAWN = "withdrawn"
 
 
+class Scope(_Ordered):
+    """How an update changes what a commitment promises."""
+
+    REDUCED = "reduced"
+    EXTENDED = "extended"
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     """Where an item came from, for messages: the displayed path and the line of each key."""
@@ -108,6 +115,8 @@ class Policy:
     refresh: dt.timedelta
     #: How much later than the time it claims an update may be committed before `check --since` warns.
     backfill_tolerance: dt.timedelta
+    #: When this policy took effect (``policy.since``), shown on /expect/; None when not said.
+    since: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +233,10 @@ class IncidentUpdate:
     next_update_by: dt.datetime | None = None
     corrects: int | None = None
     line: int = 0
+    #: What this update changes about the incident from now on (None: unchanged).
+    impact: Impact | None = None
+    title: str | None = None
+    workaround: str | None = None
 
     @property
     def published(self) -> dt.datetime:
@@ -232,10 +245,30 @@ class IncidentUpdate:
 
 
 @dataclass(frozen=True, slots=True)
+class PostmortemRevision:
+    """A later addition to a published postmortem: what changed or what is added, and more actions."""
+
+    number: int  # 1-based, the anchor #postmortem-revision-<number>
+    at: dt.datetime
+    body: str
+    actions: tuple[str, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Postmortem:
     published_at: dt.datetime
     body: str
     actions: tuple[str, ...] = ()
+    revisions: tuple[PostmortemRevision, ...] = ()
+
+    @property
+    def all_actions(self) -> tuple[str, ...]:
+        """The commitments of the postmortem and of its revisions, each once, in order."""
+        found = list(self.actions)
+        for revision in self.revisions:
+            found.extend(a for a in revision.actions if a not in found)
+        return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +291,10 @@ class MaintenanceUpdate:
     status: MaintenanceStatus
     body: str
     line: int = 0
+    #: A new window or new affected components from this update on (None: unchanged).
+    starts_at: dt.datetime | None = None
+    ends_at: dt.datetime | None = None
+    components: dict[str, ComponentStatus] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,6 +331,9 @@ class CommitmentUpdate:
     due: Due | None = None
     next_update_by: dt.datetime | None = None
     line: int = 0
+    #: A change of what is promised (with the reason in ``body``), and the promise's new wording.
+    scope: Scope | None = None
+    title: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,11 +15,14 @@ from typing import Any
 import yaml
 
 from .. import timeutil
+from ..fsutil import RefusedFile, read_regular
 from .appearance import read_appearance
 from .format import POLICY, SITE, UPDATE_EVERY
+from .limits import FILE_LIMIT
 from .model import Component, Contact, Impact, Policy, Site, Source
 from .notify_settings import read_channels, read_subscribe
 from .validation import INVALID, Context, Record, line_of
+from .yamlfile import compose, is_tree
 
 _EMPTY = yaml.MappingNode("tag:yaml.org,2002:map", [])
 
@@ -67,6 +70,7 @@ def read_settings(root: Path, ctx: Context, node: yaml.Node) -> Settings:
             postmortem_within=policy["postmortem_within"],
             refresh=policy["refresh"],
             backfill_tolerance=policy["backfill_tolerance"],
+            since=policy.get("since"),
         ),
         components=tuple(components),
         source=Source(ctx.path, rec.lines()),
@@ -102,3 +106,25 @@ def _components(rec: Record, ctx: Context) -> list[Component]:
 def _valid(value: Any) -> bool:
     """Return whether nothing in the record ``value``, however deep, failed validation."""
     return isinstance(value, Record) and value.ok
+
+
+def site_zone(root: Path) -> dt.tzinfo | None:
+    """Return the time zone site.yaml names, read on its own (for ``--now`` and messages), or None.
+
+    Works when the rest of the site has errors: only the ``timezone`` key is looked at.
+    """
+    try:
+        data = read_regular(root / "site.yaml", within=root, limit=FILE_LIMIT, folder="the site folder")
+        node = compose(data.decode("utf-8-sig"))
+    except (OSError, RefusedFile, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    # Hostile input gets no further here than in the loader: no aliases, no cycles.
+    if not isinstance(node, yaml.MappingNode) or not is_tree(node):
+        return None
+    for key, value in node.value:
+        if getattr(key, "value", None) == "timezone" and isinstance(value, yaml.ScalarNode):
+            try:
+                return timeutil.load_zone(str(value.value))
+            except timeutil.TimeFormatError:
+                return None
+    return None

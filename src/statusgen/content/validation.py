@@ -10,6 +10,7 @@ The scalar types are in :mod:`.values`, the declarations of the format in :mod:`
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,32 @@ from ..errors import Problem, Severity, closest, did_you_mean
 
 TAG = "tag:yaml.org,2002:"
 _SAFETAGS = {f"{TAG}{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
+
+
+#: Characters no text of the format may hold, even written as YAML escapes ("\x01", "\uFFFF"): C0
+#: controls but tab and line feed, DEL, C1 controls, lone surrogates, U+FFFE and U+FFFF. They show as
+#: nothing (or garble the terminal) and no XML feed may carry them.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+_NAMES = {0x09: "TAB", 0x0A: "LINE FEED", 0x0D: "CARRIAGE RETURN", 0x1B: "ESC", 0x7F: "DEL", 0x85: "NEL",
+          0x9B: "CSI", 0x2028: "LINE SEPARATOR", 0x2029: "PARAGRAPH SEPARATOR"}
+
+
+def describe_character(ch: str) -> str:
+    """Return ``U+001B (ESC)``: how messages name a character that cannot be shown."""
+    code = ord(ch)
+    name = _NAMES.get(code)
+    if name is None:
+        if 0xDC80 <= code <= 0xDCFF:
+            name = "a byte that is not UTF-8 text"
+        elif 0xD800 <= code <= 0xDFFF:
+            name = "a lone surrogate"
+        elif code in (0xFFFE, 0xFFFF):
+            name = "not a character"
+        else:
+            name = "a control character"
+    return f"U+{code:04X} ({name})"
+
 
 
 class _Invalid:
@@ -39,8 +66,17 @@ class Context:
 
     def __init__(self, path: str, text: str, problems: list[Problem]) -> None:
         self.path = path
-        self.lines = text.splitlines()
+        #: The lines as YAML counts them (line feeds only: other line breaks are refused).
+        self.lines = text.split("\n") if text else []
         self.problems = problems
+        #: Whether a value may hold a control character: only through an escape in a double-quoted
+        #: scalar (a backslash in the text), as raw ones are refused before (see :meth:`read`).
+        self.escapes = True
+
+    def read(self, text: str) -> None:
+        """Take ``text`` as the file's text (for quoting lines), free of raw control characters."""
+        self.lines = text.split("\n")
+        self.escapes = "\\" in text or "\r" in text
 
     def report(
         self,
@@ -94,7 +130,13 @@ class ValueType:
     def _scalar(self, node: yaml.Node, ctx: Context) -> str | None:
         """Return the text of a scalar node, or report that a scalar was expected."""
         if isinstance(node, yaml.ScalarNode) and node.tag != f"{TAG}null":
-            return str(node.value)
+            text = str(node.value)
+            bad = CONTROL.search(text) if ctx.escapes else None
+            if bad is not None:
+                ctx.report(node, f"the text contains the character {describe_character(bad.group())}",
+                           "remove it: it shows as nothing in a page, and garbles feeds and terminals")
+                return None
+            return text
         hint = "write a single value on the same line as the key"
         if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and self.text:
             hint += "; for text over several lines use a block: `key: |` and indent the lines below"
@@ -333,19 +375,37 @@ class Obj(ValueType):
         return schema
 
 
-def check_tags(node: yaml.Node, ctx: Context) -> bool:
-    """Report every YAML tag outside the plain YAML types; return whether all were safe."""
+def check_tags(node: yaml.Node, ctx: Context) -> tuple[bool, bool]:
+    """Report every YAML tag outside the plain YAML types; return (whether all were safe, whether a node repeats).
+
+    Each node is visited once: a node reached a second time is an alias of an anchor (or a
+    cycle, for a recursive one), which the caller refuses. So the walk ends, and takes time in
+    proportion to the text, whatever the aliases would expand to. (It runs on every file of
+    every load: written for speed.)
+    """
     ok = True
+    repeated = False
+    seen: set[int] = set()
+    add = seen.add
     stack = [node]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    mapping, sequence = yaml.MappingNode, yaml.SequenceNode
     while stack:
-        current = stack.pop()
+        current = pop()
+        before = len(seen)
+        add(id(current))
+        if len(seen) == before:
+            repeated = True
+            continue
         if current.tag not in _SAFETAGS:
             ctx.report(current, f"the YAML tag {current.tag!r} is not allowed",
                        "statusgen reads plain YAML only (text, numbers, lists, mappings); remove the tag")
             ok = False
-        if isinstance(current, yaml.MappingNode):
+        kind = current.__class__
+        if kind is mapping:
             for k, v in current.value:
-                stack.extend((k, v))
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
-    return ok
+                push(k)
+                push(v)
+        elif kind is sequence:
+            extend(current.value)
+    return ok, repeated

@@ -124,20 +124,25 @@ def _titled(event: str, subject: str, words: Words) -> str:
 
 def _incident(post: Post, item: IncidentView, url: str, words: Words) -> Notice:
     incident = item.incident
-    facts = [(words.text("notify.impact"), words.label(item.impact))]
+    # The impact as it was right after this post (a later update may have changed it).
+    impact = item.impacts[post.seq - 1] if post.kind is PostKind.INCIDENT else item.impact
+    facts = [(words.text("notify.impact"), words.label(impact))]
     if item.affected:
         facts.append((words.text("notify.affects"), words.names(item.affected)))
     open_now: dict[str, Any] = {}
     if item.is_open:
-        if incident.workaround:
-            open_now["workaround"] = markup.render(incident.workaround)
+        if item.workaround:
+            open_now["workaround"] = markup.render(item.workaround)
             open_now["workaround_label"] = words.text("notify.workaround")
         if item.next_update_by:
             open_now["next_update"] = words.text("notify.next_update", time=words.time(item.next_update_by))
     if post.kind is PostKind.POSTMORTEM:
         assert incident.postmortem is not None
+        # The postmortem, or a later revision of it (its own words).
+        revision = post.seq - len(incident.updates) - 1
+        body = incident.postmortem.revisions[revision - 1].body if revision > 0 else incident.postmortem.body
         return Notice(post, "incident.postmortem", item, 0, _titled("incident.postmortem", item.title, words),
-                      item.title, words.text("notify.postmortem"), url, markup.render(incident.postmortem.body),
+                      item.title, words.text("notify.postmortem"), url, markup.render(body),
                       tuple(facts), colour=_GREY)
     update = incident.updates[post.seq - 1]
     previous = incident.updates[post.seq - 2] if post.seq > 1 else None
@@ -147,13 +152,13 @@ def _incident(post: Post, item: IncidentView, url: str, words: Words) -> Notice:
         event = "incident.created"
     elif update.status is IncidentStatus.RESOLVED and previous.status is not IncidentStatus.RESOLVED:
         event = "incident.resolved"
-    elif getattr(update, "impact", None) not in (None, getattr(previous, "impact", None)):
-        event = "incident.impact_changed"  # updates that change the impact (published-means-permanent)
+    elif item.impacts[update.number - 1] is not item.impacts[update.number - 2]:
+        event = "incident.impact_changed"
     else:
         event = "incident.updated"
     resolved = update.status is IncidentStatus.RESOLVED
     colour = _GREEN if resolved else {"critical": _RED, "major": _ORANGE, "minor": _YELLOW}.get(
-        item.impact.value, _GREY)
+        impact.value, _GREY)
     return Notice(post, event, item, update.number, _titled(event, item.title, words), item.title,
                   words.label(update.status), url, markup.render(update.body), tuple(facts), colour=colour,
                   **open_now)
@@ -161,8 +166,8 @@ def _incident(post: Post, item: IncidentView, url: str, words: Words) -> Notice:
 
 def _maintenance(post: Post, item: MaintenanceView, url: str, words: Words) -> Notice:
     m = item.maintenance
-    facts = [(words.text("notify.window"), words.text("notify.window_text", start=words.time(m.starts_at),
-                                                      end=words.time(m.ends_at)))]
+    facts = [(words.text("notify.window"), words.text("notify.window_text", start=words.time(item.starts_at),
+                                                      end=words.time(item.ends_at)))]
     if item.affected:
         facts.append((words.text("notify.affects"), words.names(item.affected)))
     if post.seq == 0:
@@ -175,7 +180,7 @@ def _maintenance(post: Post, item: MaintenanceView, url: str, words: Words) -> N
             MaintenanceStatus.COMPLETED: "maintenance.completed",
             MaintenanceStatus.CANCELLED: "maintenance.cancelled",
         }.get(status, "maintenance.updated")
-        if getattr(update, "starts_at", None) is not None:  # an update that moves the window
+        if update.starts_at is not None or update.ends_at is not None:  # an update that moves the window
             event = "maintenance.rescheduled"
     colour = {MaintenanceStatus.COMPLETED: _GREEN, MaintenanceStatus.CANCELLED: _GREY}.get(status, _BLUE)
     return Notice(post, event, item, post.seq, _titled(event, item.title, words), item.title, words.label(status),

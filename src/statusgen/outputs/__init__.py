@@ -2,7 +2,8 @@
 
 - ``context.py``: the :class:`~.context.RenderContext` (view, pages, published posts) every output is made from.
 - ``pages.py``, ``theme.py``, ``i18n.py``, ``markup.py``: the HTML pages, through the theme's
-  templates and message catalogs; Markdown bodies sanitised.
+  templates and message catalogs (site templates in Jinja's sandbox); Markdown bodies
+  sanitised, rendered in bounded time; ``csp.py``: the Content-Security-Policy of every page.
 - ``posts.py``: every published word as a flat list of posts, newest first.
 - ``feeds.py``, ``statuspage.py``, ``native_api.py``, ``calendar.py``, ``badges.py``,
   ``sitemap.py``: the generators (RSS/Atom, Statuspage v2 JSON, api/statusgen.json,

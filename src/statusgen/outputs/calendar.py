@@ -2,9 +2,10 @@
 
 Customers subscribe to it from their calendar app and plan around our work (docs/principles.md, 6).
 Each event's UID is the maintenance id at the site's host, so a calendar updates the same
-event when the window moves or is cancelled (``STATUS:CANCELLED``). All times are in UTC,
-which needs no VTIMEZONE. DTSTAMP and LAST-MODIFIED are the maintenance's latest update, not
-the build time: a rebuild with nothing new changes nothing, and calendars see no false edits.
+event when an update moves the window (new DTSTART/DTEND, a higher SEQUENCE) or cancels it
+(``STATUS:CANCELLED``). All times are in UTC, which needs no VTIMEZONE. DTSTAMP and
+LAST-MODIFIED are the maintenance's latest update, not the build time: a rebuild with nothing
+new changes nothing, and calendars see no false edits.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import icalendar
 from .. import __version__, timeutil, urls
 from ..content.model import MaintenanceStatus
 from ..view import MaintenanceView, StatusView
+from . import markup
 from .context import RenderContext
 
 PATH = urls.CALENDAR
@@ -61,7 +63,7 @@ def _calendar(view: StatusView) -> dict[str, bytes]:
     # The same for Outlook and older Apple Calendar, which read only this.
     cal.add("x-published-ttl", _duration_text(REFRESH))
     host = urlsplit(site.base_url).hostname or "statusgen"
-    for m in sorted(view.maintenance, key=lambda m: (m.maintenance.starts_at, m.id)):
+    for m in sorted(view.maintenance, key=lambda m: (m.starts_at, m.id)):
         cal.add_component(_event(view, m, host))
     return {PATH: cal.to_ical()}
 
@@ -71,15 +73,16 @@ def _event(view: StatusView, mv: MaintenanceView, host: str) -> icalendar.Event:
     cancelled = mv.status is MaintenanceStatus.CANCELLED
     modified = max([m.announced_at] + [u.at for u in m.updates])
     # A window that overran ends in the calendar when the work really ended.
-    end = max(m.ends_at, mv.ended_at) if mv.ended_at else m.ends_at
+    end = max(mv.ends_at, mv.ended_at) if mv.ended_at else mv.ends_at
     event = icalendar.Event()
     event.add("uid", f"maintenance-{m.id}@{host}")
     event.add("dtstamp", _utc(modified))
     event.add("created", _utc(m.announced_at))
     event.add("last-modified", _utc(modified))
-    # Each update is a revision of the event; calendar apps take the highest SEQUENCE.
+    # Each update is a revision of the event (a new window, a cancellation): calendar apps take the
+    # highest SEQUENCE, and updates are only ever appended, so it only grows.
     event.add("sequence", len(m.updates))
-    event.add("dtstart", _utc(m.starts_at))
+    event.add("dtstart", _utc(mv.starts_at))
     event.add("dtend", _utc(end))
     event.add("summary", f"{'Cancelled: ' if cancelled else ''}Maintenance: {m.title}")
     event.add("description", _description(view, mv))
@@ -101,18 +104,21 @@ def _description(view: StatusView, mv: MaintenanceView) -> str:
     def when(value: dt.datetime) -> str:
         return timeutil.format_local(value, tz)
 
-    lines = [
-        f"Status: {mv.status.label}",
-        f"Window: {when(m.starts_at)} to {when(m.ends_at)} "
-        f"({timeutil.humanize_duration(m.ends_at - m.starts_at)})",
+    def window(starts: dt.datetime, ends: dt.datetime) -> str:
+        return f"{when(starts)} to {when(ends)} ({timeutil.humanize_duration(ends - starts)})"
+
+    lines = [f"Status: {mv.status.label}", f"Window: {window(mv.starts_at, mv.ends_at)}"]
+    if mv.window_changes:
+        lines.append(f"First announced for: {window(m.starts_at, m.ends_at)}")
+    lines += [
         "Affects: " + ", ".join(f"{names.get(cid, cid)} ({status.label.lower()})"
-                                for cid, status in m.components.items()),
+                                for cid, status in mv.components.items()),
         "",
-        m.body.strip(),
+        markup.plain_text(m.body),
     ]
     if m.updates:
         lines += ["", "Updates:"]
-        lines += [f"- {when(u.at)}, {u.status.label}: {u.body.strip()}" for u in m.updates]
+        lines += [f"- {when(u.at)}, {u.status.label}: {markup.plain_text(u.body)}" for u in m.updates]
     lines += ["", f"Details and updates: {view.site.base_url + mv.path}"]
     return "\n".join(lines)
 

@@ -29,7 +29,10 @@ from typing import Any
 
 import yaml
 
+from ..content.limits import FILE_LIMIT
+from ..content.yamlfile import compose, is_tree
 from ..errors import StatusgenError, display_path
+from ..fsutil import RefusedFile, read_regular
 
 #: The CLDR plural categories a plural message may use.
 PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
@@ -67,12 +70,26 @@ def read_catalog(path: Path) -> dict[str, Message]:
     """
     shown = display_path(path)
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise CatalogError(f"{shown}: cannot read the message catalog: {exc}") from None
+        # A regular file of the theme folder (messages/<language>.yaml): never a symlink out of it.
+        data = read_regular(path, within=path.parent.parent, limit=FILE_LIMIT, folder="the theme")
+        node = compose(data.decode("utf-8"))
+    except RefusedFile as exc:
+        raise CatalogError(f"{shown}: not read: {exc.reason}") from None
+    except OSError as exc:
+        raise CatalogError(f"{shown}: cannot read the message catalog: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise CatalogError(f"{shown}: the message catalog is not UTF-8 text (byte {exc.start})") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{shown}:{mark.line + 1}:{mark.column + 1}" if mark else shown
+        raise CatalogError(f"{where}: the message catalog is not valid YAML: {exc.problem or exc.context}") from None
+    except yaml.YAMLError:
+        raise CatalogError(f"{shown}: the message catalog is not valid YAML") from None
     out: dict[str, Message] = {}
     if node is None:
         return out
+    if not is_tree(node):
+        raise CatalogError(f"{shown}: YAML aliases (*name) are not allowed in a message catalog")
     if not isinstance(node, yaml.MappingNode):
         raise CatalogError(f"{shown}:1: a message catalog is a mapping of keys to messages")
     _flatten(node, "", out, shown)

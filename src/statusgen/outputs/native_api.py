@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
 
 from .. import urls
 from ..content.model import Due
@@ -105,11 +106,22 @@ class _Native:
             "next_update_by": self.time(view.next_update_by),
             "next_update_promised": view.next_update_promised if view.is_open else None,
             "next_update_overdue": view.overdue,
-            "workaround": incident.workaround or None,
+            "workaround": view.workaround or None,
+            "first_title": incident.title,
+            "changes": [
+                {"update": ch.number, "at": self.time(ch.at), "key": key, "from": value(ch.old), "to": value(ch.new)}
+                for key, changes, value in (("impact", view.impact_changes, _value), ("title", view.title_changes, str))
+                for ch in changes
+            ],
             "postmortem": {
                 "published_at": self.time(postmortem.published_at),
                 "url": self.base + urls.anchored(view.path, urls.POSTMORTEM),
                 "actions": [c.id for c in view.actions],
+                "revisions": [
+                    {"number": r.number, "url": self.base + urls.anchored(view.path, urls.revision(r.number)),
+                     "at": self.time(r.at), "actions": list(r.actions), "body": r.body}
+                    for r in postmortem.revisions
+                ],
             } if postmortem else None,
             "postmortem_due_by": self.time(view.postmortem_due) if not postmortem else None,
             "postmortem_overdue": view.postmortem_overdue,
@@ -121,6 +133,9 @@ class _Native:
                     "posted_at": self.time(u.posted_at),
                     "status": u.status.value,
                     "corrects": u.corrects,
+                    "impact": u.impact.value if u.impact else None,
+                    "title": u.title,
+                    "workaround": u.workaround,
                     "components": {k: v.value for k, v in u.components.items()} if u.components else None,
                     "next_update_by": self.time(u.next_update_by),
                     "body": u.body,
@@ -138,16 +153,20 @@ class _Native:
             "url": self.base + view.path,
             "status": view.status.value,
             "announced_at": self.time(m.announced_at),
-            "starts_at": self.time(m.starts_at),
-            "ends_at": self.time(m.ends_at),
+            "starts_at": self.time(view.starts_at),
+            "ends_at": self.time(view.ends_at),
+            "first_window": {"starts_at": self.time(m.starts_at), "ends_at": self.time(m.ends_at)},
             "notice_seconds": _seconds(view.notice),
             "started_at": self.time(view.started_at),
             "ended_at": self.time(view.ended_at),
-            "components": {k: v.value for k, v in m.components.items()},
+            "components": {k: v.value for k, v in view.components.items()},
             "body": m.body,
             "updates": [
                 {"number": u.number, "url": self.base + urls.anchored(view.path, urls.update(u.number)),
-                 "at": self.time(u.at), "status": u.status.value, "body": u.body}
+                 "at": self.time(u.at), "status": u.status.value, "starts_at": self.time(u.starts_at),
+                 "ends_at": self.time(u.ends_at),
+                 "components": {k: v.value for k, v in u.components.items()} if u.components else None,
+                 "body": u.body}
                 for u in m.updates
             ],
         }
@@ -158,8 +177,10 @@ class _Native:
         return {
             "id": view.id,
             "title": view.title,
+            "first_title": c.title,
             "url": self.base + view.path,
             "state": view.state.value,
+            "scope_reduced_at": self.time(view.reduced_at),
             "status": view.status.value,
             "made_at": self.time(c.made_at),
             "original_due": self.due(view.original_due),
@@ -179,6 +200,7 @@ class _Native:
             "updates": [
                 {"number": u.number, "url": self.base + urls.anchored(view.path, urls.update(u.number)),
                  "at": self.time(u.at), "status": u.status.value, "due": self.due(u.due) if u.due else None,
+                 "scope": u.scope.value if u.scope else None, "title": u.title,
                  "next_update_by": self.time(u.next_update_by), "body": u.body or None}
                 for u in c.updates
             ],
@@ -188,6 +210,10 @@ class _Native:
         """A due date as written (a date or a time) and the instant it passes."""
         written = value.value.isoformat() if value.is_date else self.time(value.deadline)
         return {"value": written, "deadline": self.time(value.deadline)}
+
+
+def _value(member: Any) -> str:
+    return str(member.value)
 
 
 def _seconds(value: dt.timedelta) -> int:

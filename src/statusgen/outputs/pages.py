@@ -8,20 +8,23 @@ from __future__ import annotations
 
 import logging
 import multiprocessing as mp
-import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import jinja2
+from markupsafe import Markup
 
 from .. import __version__, urls
 from ..content.kinds import COMMITMENTS, INCIDENTS, MAINTENANCE_KIND, ItemKind
 from ..content.model import Site
-from ..errors import StatusgenError
 from ..view import StatusView
-from .theme import Theme, relative_url
+from . import csp
+from .assets import StaticFiles
+from .theme import Theme, ThemeError, relative_url
+
+__all__ = ["Page", "PageEntry", "Renderer", "ThemeError", "item_page", "list_pages", "render_pages"]
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +47,22 @@ class Page:
 @jinja2.pass_context
 def _url(ctx: jinja2.runtime.Context, target: str) -> str:
     page: Page = ctx["page"]
+    if target.startswith(urls.STATIC):
+        target = _static(ctx["static_files"], target)
     if page.absolute_links:
         base_path: str = ctx["base_path"]
         return base_path + target
     return relative_url(target, page.path)
+
+
+def _static(static: StaticFiles, target: str) -> str:
+    """Return the fingerprinted name of a static file the template names as the theme does."""
+    path, hash_, fragment = target.partition("#")
+    published = static.published(path)
+    if published is None:
+        known = ", ".join(static.names) or "none"
+        raise jinja2.TemplateRuntimeError(f"{path} is not a static file of the theme (there are: {known})")
+    return published + hash_ + fragment
 
 
 @jinja2.pass_context
@@ -65,22 +80,40 @@ def item_page(kind: ItemKind, item: Any) -> PageEntry:
     return Page(item.path, item.title, kind.template), {kind.variable: item}
 
 
+class ItemPages(NamedTuple):
+    """The pages of the items of one kind, in a run: one page per item view."""
+
+    kind: ItemKind
+    items: Sequence[Any]
+
+
+def page_slots(view: StatusView) -> list[PageEntry | ItemPages]:
+    """Return the pages of the site in their fixed order, the items' pages as runs (see :func:`list_pages`)."""
+    return [
+        (Page(urls.HOME, view.site.title, "index.html"), {}),
+        ItemPages(INCIDENTS, view.incidents),
+        ItemPages(MAINTENANCE_KIND, view.maintenance),
+        *[(Page(component.path, component.name, "component.html"), {"component": component})
+          for component in view.components.values()],
+        (Page(urls.COMMITMENTS, "Commitments", "commitments.html"), {}),
+        ItemPages(COMMITMENTS, view.commitments),
+        (Page(urls.HISTORY, "History", "history.html"), {}),
+        (Page(urls.EXPECT, "What to expect", "expect.html"), {}),
+        (Page(urls.SUBSCRIBE, "Subscribe", "subscribe.html"), {}),
+        *[(Page(month.path, month.first_day.strftime("%B %Y"), "month.html"), {"month": month})
+          for month in view.months],
+        (Page(urls.NOT_FOUND, "Page not found", "404.html", absolute_links=True), {}),
+    ]
+
+
 def list_pages(view: StatusView) -> list[PageEntry]:
     """Return every page of the site with the variables its template needs, in a fixed order."""
-    item = item_page
-    found: list[PageEntry] = [(Page(urls.HOME, view.site.title, "index.html"), {})]
-    found += [item(INCIDENTS, incident) for incident in view.incidents]
-    found += [item(MAINTENANCE_KIND, maintenance) for maintenance in view.maintenance]
-    found += [(Page(component.path, component.name, "component.html"), {"component": component})
-              for component in view.components.values()]
-    found.append((Page(urls.COMMITMENTS, "Commitments", "commitments.html"), {}))
-    found += [item(COMMITMENTS, commitment) for commitment in view.commitments]
-    found.append((Page(urls.HISTORY, "History", "history.html"), {}))
-    found.append((Page(urls.EXPECT, "What to expect", "expect.html"), {}))
-    found.append((Page(urls.SUBSCRIBE, "Subscribe", "subscribe.html"), {}))
-    found += [(Page(month.path, month.first_day.strftime("%B %Y"), "month.html"), {"month": month})
-              for month in view.months]
-    found.append((Page(urls.NOT_FOUND, "Page not found", "404.html", absolute_links=True), {}))
+    found: list[PageEntry] = []
+    for slot in page_slots(view):
+        if isinstance(slot, ItemPages):
+            found += [item_page(slot.kind, item) for item in slot.items]
+        else:
+            found.append(slot)
     return found
 
 
@@ -89,13 +122,15 @@ PARALLEL_MIN_PAGES = 400
 _CHUNK = 250
 
 
-def render_pages(view: StatusView, pages: Sequence[PageEntry], theme: Theme, *, jobs: int = 1) -> dict[str, bytes]:
+def render_pages(view: StatusView, pages: Sequence[PageEntry], theme: Theme, static: StaticFiles, *,
+                 jobs: int = 1) -> dict[str, bytes]:
     """Render ``pages`` of ``view``; return ``{output path: bytes}`` in page order.
 
+    :param static: the theme's static files: pages link them by their fingerprinted names.
     :param jobs: worker processes to render with. Pages are independent, so big sites
         render in parallel (on platforms that can fork); the output is the same bytes.
     """
-    renderer = Renderer(view, theme)
+    renderer = Renderer(view, theme, static)
     todo = list(pages)
     if jobs <= 1 or len(todo) < PARALLEL_MIN_PAGES or "fork" not in mp.get_all_start_methods():
         return dict(renderer.render(todo))
@@ -123,9 +158,9 @@ def _render_chunk(start: int) -> list[tuple[str, bytes]]:
 
 
 class Renderer:
-    """A Jinja environment set up for one view, with its templates compiled once."""
+    """A Jinja environment set up for one view and the theme's static files, with its templates compiled once."""
 
-    def __init__(self, view: StatusView, theme: Theme) -> None:
+    def __init__(self, view: StatusView, theme: Theme, static: StaticFiles) -> None:
         env = theme.environment(view.site.timezone, view.site.language)
         env.globals.update(
             url=_url,
@@ -137,13 +172,18 @@ class Renderer:
             generator=f"statusgen {__version__}",
             figures=view.responsiveness,
             urls=urls.Urls,
+            static_files=static,
+            accent_css=Markup(csp.accent_css(view.site.colors)),
+            content_security_policy=Markup(csp.site_policy(view.site.colors)),
         )
         self.env = env
         self.templates: dict[str, jinja2.Template] = {}
 
-    def bind(self, view: StatusView) -> None:
-        """Render the pages of ``view`` from now on: a later view of the same site, templates kept compiled."""
+    def bind(self, view: StatusView, static: StaticFiles | None = None) -> None:
+        """Render the pages of ``view`` from now on (and link ``static``): templates kept compiled."""
         self.env.globals.update(view=view, now=view.now, figures=view.responsiveness)
+        if static is not None:
+            self.env.globals["static_files"] = static
 
     def render(self, todo: Sequence[PageEntry]) -> list[tuple[str, bytes]]:
         out = []
@@ -154,26 +194,11 @@ class Renderer:
                     template = self.templates[page.template] = self.env.get_template(page.template)
                 out.append((page.output, template.render(page=page, **variables).encode("utf-8")))
             except jinja2.TemplateError as exc:
-                raise ThemeError.from_jinja(exc, page) from exc
+                raise ThemeError.from_jinja(exc, page.output) from exc
+            except Exception as exc:
+                if not self.env.sandboxed:
+                    raise  # the bundled theme's own templates: a bug to see whole
+                raise ThemeError.from_jinja(exc, page.output) from exc
         return out
 
 
-class ThemeError(StatusgenError):
-    """A template is missing or broken; names the template, line and page."""
-
-    @classmethod
-    def from_jinja(cls, exc: jinja2.TemplateError, page: Page) -> ThemeError:
-        where = ""
-        if isinstance(exc, jinja2.TemplateSyntaxError):
-            where = f"{exc.filename or exc.name}:{exc.lineno}: "
-        else:
-            # The innermost template frame of the traceback says where rendering failed.
-            for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-                if frame.filename.endswith((".html", ".xml", ".txt", ".svg")):
-                    where = f"{frame.filename}:{frame.lineno}: "
-                    break
-        if isinstance(exc, jinja2.TemplateNotFound):
-            message = f"template not found: {exc.message}"
-        else:
-            message = exc.message or type(exc).__name__
-        return cls(f"{where}theme error while rendering {page.output}: {message}")

@@ -22,7 +22,17 @@ from typing import Any
 from markupsafe import Markup
 
 from .. import timeutil, urls
-from ..content.model import CommitmentUpdate, Component, ComponentStatus, Due, IncidentStatus, IncidentUpdate
+from ..content.model import (
+    CommitmentUpdate,
+    Component,
+    ComponentStatus,
+    Due,
+    IncidentStatus,
+    IncidentUpdate,
+    MaintenanceUpdate,
+    PostmortemRevision,
+    Scope,
+)
 from ..timeutil import instant
 from ..view import CommitmentView, IncidentView, MaintenanceView, StatusView
 from . import markup
@@ -141,12 +151,24 @@ class PostWriter:
             yield Post(PostKind.POSTMORTEM, view.id, view.path, urls.POSTMORTEM, f"[Postmortem] {view.title}",
                        incident.postmortem.published_at, view.affected, len(incident.updates) + 1,
                        functools.partial(self._postmortem, view))
+            for revision in incident.postmortem.revisions:
+                yield Post(PostKind.POSTMORTEM, view.id, view.path, urls.revision(revision.number),
+                           f"[Postmortem revised] {view.title}", revision.at, view.affected,
+                           len(incident.updates) + 1 + revision.number,
+                           functools.partial(self._revision, view, revision))
 
     def _incident_update(self, view: IncidentView, update: IncidentUpdate) -> Markup:
         parts: list[Markup] = []
         if update.corrects:
             parts.append(Markup("<p><strong>Correction of {}.</strong></p>").format(
                 self.link(urls.anchored(view.path, urls.update(update.corrects)), f"update {update.corrects}")))
+        for change in view.impact_changes:
+            if change.number == update.number:
+                word = "raised" if change.new.rank > change.old.rank else "lowered"
+                parts.append(self.para(f"Impact {word} from {change.old.value} to {change.new.value}."))
+        for change in view.title_changes:
+            if change.number == update.number:
+                parts.append(self.para(f"Renamed from “{change.old}”."))
         parts.append(markup.render(update.body))
         components = dict(view.incident.components) if update.number == 1 else {}
         components.update(update.components or {})
@@ -170,22 +192,43 @@ class PostWriter:
                                 "<ul>{}</ul>").format(items))
         return Markup("\n").join(parts)
 
+    def _revision(self, view: IncidentView, revision: PostmortemRevision) -> Markup:
+        lead = Markup("<p><strong>Revision {} of the {}</strong>, published {}.</p>").format(
+            revision.number, self.link(urls.anchored(view.path, urls.POSTMORTEM), "postmortem"),
+            self.time(revision.at))
+        return Markup("\n").join([lead, markup.render(revision.body)])
+
     # -- maintenance --------------------------------------------------------------------------
 
     def maintenance(self, view: MaintenanceView) -> Iterator[Post]:
         m = view.maintenance
         yield Post(PostKind.MAINTENANCE, view.id, view.path, urls.DETAILS, f"[Maintenance scheduled] {view.title}",
                    m.announced_at, view.affected, 0, functools.partial(self._announcement, view))
+        moves = {change.number: change for change in view.window_changes}
         for update in m.updates:
-            title = f"[Maintenance {_words(update.status)}] {view.title}"
+            what = "rescheduled" if update.number in moves and update.status.value == "scheduled" \
+                else _words(update.status)
+            title = f"[Maintenance {what}] {view.title}"
             yield Post(PostKind.MAINTENANCE, view.id, view.path, urls.update(update.number), title, update.at,
-                       view.affected, update.number, functools.partial(markup.render, update.body))
+                       view.affected, update.number,
+                       functools.partial(self._maintenance_update, update, moves.get(update.number)))
+
+    def _window(self, starts: dt.datetime, ends: dt.datetime) -> str:
+        return f"{self.time(starts)} to {self.time(ends)} ({timeutil.humanize_duration(ends - starts)})"
 
     def _announcement(self, view: MaintenanceView) -> Markup:
         m = view.maintenance
-        window = (f"Window: {self.time(m.starts_at)} to {self.time(m.ends_at)} "
-                  f"({timeutil.humanize_duration(m.ends_at - m.starts_at)}).")
-        parts = [self.para(window), self.statuses("Affects:", m.components), markup.render(m.body)]
+        parts = [self.para(f"Window: {self._window(m.starts_at, m.ends_at)}."), self.statuses("Affects:", m.components),
+                 markup.render(m.body)]
+        return Markup("\n").join(parts)
+
+    def _maintenance_update(self, update: MaintenanceUpdate, move: Any) -> Markup:
+        parts: list[Markup] = []
+        if move is not None:
+            parts.append(self.para(f"New window: {self._window(*move.new)}; it was {self._window(*move.old)}."))
+        if update.components:
+            parts.append(self.statuses("Affects from now on:", update.components))
+        parts.append(markup.render(update.body))
         return Markup("\n").join(parts)
 
     # -- commitments --------------------------------------------------------------------------
@@ -213,6 +256,12 @@ class PostWriter:
 
     def _commitment_update(self, update: CommitmentUpdate, previous: Due) -> Markup:
         parts: list[Markup] = []
+        if update.scope is Scope.REDUCED:
+            parts.append(self.para("Scope reduced: we now promise less than we first did."))
+        elif update.scope is Scope.EXTENDED:
+            parts.append(self.para("Scope extended: we now promise more than we first did."))
+        if update.title:
+            parts.append(self.para(f"The promise now reads: “{update.title}”."))
         if update.due is not None:
             parts.append(self.para(f"New due date: {self.due(update.due)} (was {self.due(previous)})."))
         if update.body:

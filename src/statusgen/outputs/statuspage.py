@@ -118,7 +118,7 @@ def recent_incidents(view: StatusView) -> list[IncidentView]:
 def recent_maintenance(view: StatusView) -> list[MaintenanceView]:
     recent = view.maintenance[:RECENT]
     extra = [m for m in view.running_maintenance + view.upcoming_maintenance if m not in recent]
-    return sorted(recent + extra, key=lambda m: (m.maintenance.starts_at, m.id), reverse=True)
+    return sorted(recent + extra, key=lambda m: (m.starts_at, m.id), reverse=True)
 
 
 def api_time(value: dt.datetime | None, tz: dt.tzinfo) -> str | None:
@@ -249,7 +249,7 @@ class _V2:
 
     def summary(self) -> Json:
         scheduled = sorted(self.view.running_maintenance + self.view.upcoming_maintenance,
-                           key=lambda m: (m.maintenance.starts_at, m.id))
+                           key=lambda m: (m.starts_at, m.id))
         return {
             "page": self.page,
             "status": self.status,
@@ -290,13 +290,13 @@ class _V2:
         ]
         return {
             "id": iid,
-            "name": incident.title,
+            "name": view.title,
             "status": status,
             "created_at": self.time(incident.updates[0].published),
             "updated_at": self.time(updated),
             "monitoring_at": self.time(monitoring_at),
             "resolved_at": self.time(view.resolved_at),
-            "impact": incident.impact.value,
+            "impact": view.impact.value,
             "shortlink": self.view.site.base_url + view.path,
             "started_at": self.time(incident.started_at),
             "page_id": self.page_id,
@@ -373,12 +373,12 @@ class _V2:
             "resolved_at": self.time(resolved_at),
             "impact": "maintenance",
             "shortlink": self.view.site.base_url + view.path,
-            "started_at": self.time(view.started_at or m.starts_at),
+            "started_at": self.time(view.started_at or view.starts_at),
             "page_id": self.page_id,
             "incident_updates": updates[::-1],
             "components": self._affected(view.affected),
-            "scheduled_for": self.time(m.starts_at),
-            "scheduled_until": self.time(m.ends_at),
+            "scheduled_for": self.time(view.starts_at),
+            "scheduled_until": self.time(view.ends_at),
         }
 
 

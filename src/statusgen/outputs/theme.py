@@ -13,31 +13,46 @@ import datetime as dt
 import enum
 import functools
 import json
+import logging
+import os
 import re
+import stat
+import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from .. import timeutil
+from ..content.limits import FILE_LIMIT
 from ..content.model import Due
-from ..errors import display_path
+from ..errors import StatusgenError, display_path
+from ..fsutil import RefusedFile, read_regular
 from ..resources import default_theme_dir
 from ..view import ItemLink
 from . import markup
+from .assets import StaticFiles
 from .i18n import CatalogError, Messages, fill
 
 if TYPE_CHECKING:
     from ..content.model import Site
 
-__all__ = ["Theme", "ThemeLoader", "relative_url"]
+__all__ = ["Theme", "ThemeError", "ThemeLoader", "relative_url"]
+
+log = logging.getLogger(__name__)
 
 #: The prefix that names a template of the bundled default theme.
 DEFAULT_PREFIX = "default/"
 #: A site theme's stylesheet, linked after the default one when present.
 CUSTOM_CSS = "static/custom.css"
+#: The largest template read, in bytes.
+TEMPLATE_LIMIT = FILE_LIMIT
+#: The largest static file (or logo) published, in bytes: fonts and images fit, a runaway file does not.
+STATIC_LIMIT = 64 << 20
 
 
 class Theme:
@@ -74,7 +89,13 @@ class Theme:
 
         :raises CatalogError: when a catalog of the language cannot be read.
         """
-        env = jinja2.Environment(
+        # The site's own templates run in Jinja's sandbox: no attribute starting with _, no unsafe
+        # callable, so a template cannot reach os.popen through a global's __globals__. One
+        # environment for every template (the default ones a site template extends, includes
+        # or imports macros from are compiled in it too), so nothing the site writes ever runs
+        # outside the sandbox. The bundled default theme alone is trusted and runs unsandboxed.
+        environment_class = Sandbox if self.has_own_templates() else jinja2.Environment
+        env = environment_class(
             loader=ThemeLoader([d / "templates" for d in self.dirs], default_theme_dir() / "templates"),
             autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
             undefined=jinja2.StrictUndefined,
@@ -112,28 +133,108 @@ class Theme:
         )
         return env
 
+    def has_own_templates(self) -> bool:
+        """Return whether a theme folder besides the bundled default theme has templates (run sandboxed)."""
+        return any((d / "templates").is_dir() for d in self.dirs if d != default_theme_dir())
+
     def _has_custom_css(self) -> bool:
         # The default theme never ships custom.css: it is the site's own.
         return any((d / CUSTOM_CSS).is_file() for d in self.dirs if d != default_theme_dir())
 
     def assets(self) -> Iterator[tuple[str, Path]]:
-        """Yield (output path, file) for every static file, first folder winning, and the logo; sorted."""
+        """Yield (path, file) for every static file, first folder winning, and the logo; sorted.
+
+        The paths are the names templates use (``static/style.css``); each is published under
+        a fingerprinted name (:meth:`static_files`).
+
+        :raises ThemeError: for a symlink in a ``static/`` folder that leads out of its theme folder
+            (or nowhere), and for anything there that is not a regular file or a folder: nothing
+            outside the theme is ever published.
+        """
         found: dict[str, Path] = self._logo_outputs()
         for folder in self.dirs:
             static = folder / "static"
             if not static.is_dir():
                 continue
-            for path in static.rglob("*"):
-                if path.is_file() and not path.name.startswith("."):
-                    rel = "static/" + path.relative_to(static).as_posix()
-                    found.setdefault(rel, path)
+            for rel, path in _static_files(folder, static):
+                found.setdefault(rel, path)
         yield from sorted(found.items())
+
+    def static_files(self) -> StaticFiles:
+        """Return the static files (and the logo) read, under their fingerprinted names."""
+        return StaticFiles.of({path: read_static(source) for path, source in self.assets()})
+
+
+def read_static(source: Path) -> bytes:
+    """Return a static file's bytes (a checked regular file, see :func:`_static_files`), at most STATIC_LIMIT."""
+    try:
+        return read_regular(source, within=source.parent, limit=STATIC_LIMIT)
+    except RefusedFile as exc:
+        raise ThemeError(f"{display_path(source)}: not published: {exc.reason}") from None
+    except OSError as exc:
+        raise ThemeError(f"{display_path(source)}: cannot read it: {exc.strerror}") from None
+
+
+def _static_files(theme: Path, static: Path) -> Iterator[tuple[str, Path]]:
+    """Yield (``static/<path>``, the file to copy) for the static files of one theme folder, checked.
+
+    Hidden names are skipped. A symlink is followed only to a regular file inside ``theme`` (and
+    then the file it leads to is copied); symlinked folders are not followed.
+    """
+    inside = theme.resolve()
+    for top, folders, files in os.walk(static):
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        for name in sorted(files) + [f for f in folders if os.path.islink(os.path.join(top, f))]:
+            if name.startswith("."):
+                continue
+            path = Path(top, name)
+            rel = "static/" + path.relative_to(static).as_posix()
+            info = os.lstat(path)
+            if stat.S_ISLNK(info.st_mode):
+                try:
+                    target = Path(os.path.realpath(path, strict=True))
+                except (OSError, RuntimeError):
+                    raise ThemeError(f"{display_path(path)}: a symlink that leads nowhere (or in a loop); refusing "
+                                     "to publish it") from None
+                if not target.is_relative_to(inside):
+                    raise ThemeError(f"{display_path(path)}: a symlink that leaves the theme folder; refusing to "
+                                     f"publish {rel} (copy the file into the theme instead)")
+                if target.is_dir():
+                    log.warning("%s: a symlinked folder in the theme is not followed", display_path(path))
+                    continue
+                info = os.stat(target)
+                path = target
+            if not stat.S_ISREG(info.st_mode):
+                raise ThemeError(f"{display_path(path)}: not a regular file; refusing to publish {rel}")
+            yield rel, path
+
+
+class Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox, its attribute check remembered per (type of object, attribute name).
+
+    Jinja's check (no name starting with _, nothing internal to functions, methods, types,
+    frames, code or generators) depends only on the name and on what *type* the object is, so
+    the same answers come from a dictionary instead of a dozen isinstance calls per ``a.b``.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._safe: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        key = (type(obj), attr)
+        safe = self._safe.get(key)
+        if safe is None:
+            safe = self._safe[key] = bool(super().is_safe_attribute(obj, attr, value))
+        return safe
 
 
 class ThemeLoader(jinja2.BaseLoader):
     """Templates from ``folders`` in order; ``default/<name>`` from the default theme only.
 
     A missing template names every folder searched, so a typo in an override is found at once.
+    A template is read only when it is a regular file inside its theme folder: a symlink out of
+    the theme (to /proc/self/environ, say) or a FIFO is refused, never rendered.
     """
 
     def __init__(self, folders: list[Path], default: Path) -> None:
@@ -144,19 +245,66 @@ class ThemeLoader(jinja2.BaseLoader):
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
         if template.startswith(DEFAULT_PREFIX):
-            loader, name, looked = self._default, template[len(DEFAULT_PREFIX):], [self.default]
+            name, looked = template[len(DEFAULT_PREFIX):], [self.default]
         else:
-            loader, name, looked = self._search, template, self.folders
-        try:
-            return loader.get_source(environment, name)
-        except jinja2.TemplateNotFound:
-            where = ", ".join(display_path(f) for f in looked)
-            raise jinja2.TemplateNotFound(template, f"{template} (looked in {where})") from None
+            name, looked = template, self.folders
+        parts = jinja2.loaders.split_template_path(name)  # refuses `..`
+        for folder in looked:
+            path = folder.joinpath(*parts)
+            if not os.path.lexists(path):
+                continue
+            try:
+                data = read_regular(path, within=folder.parent, limit=TEMPLATE_LIMIT, folder="the theme")
+            except RefusedFile as exc:
+                raise ThemeError(f"{display_path(path)}: not used: {exc.reason}; {exc.hint}") from None
+            except OSError as exc:
+                raise ThemeError(f"{display_path(path)}: cannot read the template: {exc.strerror}") from None
+            try:
+                source = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ThemeError(f"{display_path(path)}: the template is not UTF-8 text (byte {exc.start})") from None
+            mtime = os.path.getmtime(path)
+            return source, os.path.normpath(path), lambda path=path, mtime=mtime: _unchanged(path, mtime)
+        where = ", ".join(display_path(f) for f in looked)
+        raise jinja2.TemplateNotFound(template, f"{template} (looked in {where})")
 
     def list_templates(self) -> list[str]:
         names = set(self._search.list_templates())
         names.update(DEFAULT_PREFIX + name for name in self._default.list_templates())
         return sorted(names)
+
+
+def _unchanged(path: Path, mtime: float) -> bool:
+    try:
+        return os.path.getmtime(path) == mtime
+    except OSError:
+        return False
+
+
+class ThemeError(StatusgenError):
+    """A theme cannot be used: a template is missing, broken or unsafe, or a theme file leaves the theme."""
+
+    @classmethod
+    def from_jinja(cls, exc: Exception, output: str) -> ThemeError:
+        """Return the error of rendering ``output``, naming the template and line where it failed."""
+        where = ""
+        if isinstance(exc, jinja2.TemplateSyntaxError):
+            where = f"{exc.filename or exc.name}:{exc.lineno}: "
+        else:
+            # The innermost template frame of the traceback says where rendering failed.
+            for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+                if frame.filename.endswith((".html", ".xml", ".txt", ".svg")):
+                    where = f"{frame.filename}:{frame.lineno}: "
+                    break
+        if isinstance(exc, jinja2.TemplateNotFound):
+            message = f"template not found: {exc.message}"
+        elif isinstance(exc, SecurityError):
+            message = f"not allowed in a theme template: {exc.message}"
+        elif isinstance(exc, jinja2.TemplateError):
+            message = exc.message or type(exc).__name__
+        else:  # an error of the template's own making (1/0, a range too big for the sandbox)
+            message = f"{type(exc).__name__}: {exc}"
+        return cls(f"{where}theme error while rendering {output}: {message}")
 
 
 def _logo_path(name: str, file: Path) -> str:

@@ -6,11 +6,13 @@ only when complete, so readers and the previous build never see half a site.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from .. import fsutil
@@ -72,23 +74,86 @@ def write_site(
     """Write ``files`` and copy ``assets`` into ``out`` atomically; return the number of files.
 
     Paths are checked before anything is written; a collision between a page and an asset
-    is an error, not a silent overwrite.
+    is an error, not a silent overwrite. Builds into one output folder take turns (see
+    :func:`output_lock`), and each removes what killed builds left beside it.
+
+    :raises OutputError: when the output cannot be written (nothing changed then).
     """
-    _check_replaceable(out, site_dir)
-    refuse_clashes(assets, files)
-    with fsutil.staging_folder(out, ".tmp") as tmp:
-        try:
-            fsutil.write_files(tmp, files)
-        except ValueError as exc:
-            check_path(tmp, str(exc))  # says which path, as an OutputError
-            raise
-        for rel in sorted(assets):
-            target = check_path(tmp, rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(assets[rel], target)
-        (tmp / MARKER).write_bytes(_MARKER_TEXT)
-        _swap(tmp, out)
+    try:
+        _check_replaceable(out, site_dir)
+        refuse_clashes(assets, files)
+        out.absolute().parent.mkdir(parents=True, exist_ok=True)
+        with output_lock(out):
+            remove_stale_staging(out)
+            with fsutil.staging_folder(out, ".tmp") as tmp:
+                # First of all: the marker says this folder is ours, should the build be killed now.
+                (tmp / MARKER).write_bytes(_MARKER_TEXT)
+                try:
+                    fsutil.write_files(tmp, files)
+                except ValueError as exc:
+                    check_path(tmp, str(exc))  # says which path, as an OutputError
+                    raise
+                for rel in sorted(assets):
+                    target = check_path(tmp, rel)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    fsutil.copy_regular(assets[rel], target)
+                _swap(tmp, out)
+    except (OSError, RuntimeError, fsutil.RefusedFile) as exc:  # a full disk, a read-only folder, a file in the way
+        raise OutputError(f"cannot write {display_path(out)}: {_reason(exc)}; the previous output is "
+                          "unchanged") from None
     return len(files) + len(assets)
+
+
+def _reason(exc: OSError | RuntimeError | fsutil.RefusedFile) -> str:
+    if isinstance(exc, fsutil.RefusedFile):  # pragma: no cover - assets are checked when listed
+        return exc.reason
+    if isinstance(exc, FileExistsError | NotADirectoryError) and exc.filename:
+        return f"{display_path(Path(os.fsdecode(exc.filename)))} is not a folder"
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f" ({display_path(Path(os.fsdecode(exc.filename)))})" if exc.filename else ""
+        return f"{exc.strerror}{where}"
+    return str(exc)
+
+
+@contextlib.contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """Let one build at a time write into ``out``: a lock on the folder that holds it, for the whole write.
+
+    A second build waits, saying so; both then write complete sites, one after the other.
+    """
+    parent = out.absolute().parent
+
+    def waiting() -> None:
+        log.info("Waiting for another statusgen build writing into %s to finish...", display_path(out))
+
+    try:
+        with fsutil.folder_lock(parent, waiting=waiting):
+            yield
+    except fsutil.LockTimeout:
+        raise OutputError(f"another statusgen build has been writing into {display_path(out)} for ten minutes; "
+                          "is it stuck? Stop it, or build into another folder with -o") from None
+
+
+def remove_stale_staging(out: Path) -> list[str]:
+    """Remove what killed builds left beside ``out``; return the names removed.
+
+    Only with the output lock held (:func:`output_lock`), when no other build can be writing, and
+    only what is provably ours: a folder (not a symlink) named like our staging folders
+    (``.public.<8 characters>.tmp`` or ``.old``) that is empty or holds our marker file.
+    """
+    parent = out.absolute().parent
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.[a-z0-9_]{{8}}\.(?:tmp|old)")
+    removed = []
+    for name in sorted(os.listdir(parent)):
+        path = parent / name
+        if not pattern.fullmatch(name) or path.is_symlink() or not path.is_dir():
+            continue
+        if (path / MARKER).is_file() or not any(path.iterdir()):
+            shutil.rmtree(path)
+            removed.append(name)
+    if removed:
+        log.debug("removed what an interrupted build left: %s", ", ".join(removed))
+    return removed
 
 
 def _swap(new: Path, out: Path) -> None:

@@ -30,6 +30,9 @@ from .watch import Watcher
 
 log = logging.getLogger(__name__)
 
+#: Seconds :meth:`Preview.stop` waits for each of its threads.
+STOP_WAIT = 2.0
+
 
 class Preview:
     """A live preview of the site in ``site_dir``.
@@ -78,14 +81,21 @@ class Preview:
         self._start_thread("statusgen-http", lambda: self.server.serve_forever(poll_interval=0.1))
 
     def stop(self) -> None:
-        """Stop watching, building and serving; wait for every thread."""
+        """Stop watching, building and serving, promptly: open connections are cut, threads get a moment.
+
+        A build in progress, or a client that sends half a request, never keeps the preview from
+        stopping (every thread is a daemon; the process may end without them).
+        """
         self._stopping.set()
         self.watcher.stop()
         self.live.close()
         self.server.shutdown()
+        self.server.close_connections()
         for thread in self._threads:
-            thread.join()
-        self.server.server_close()  # waits for the request threads
+            thread.join(timeout=STOP_WAIT)
+            if thread.is_alive():
+                log.debug("%s still running when stopped; left behind", thread.name)
+        self.server.server_close()
 
     def serve_forever(self) -> None:
         """Run until Ctrl-C (or :meth:`stop` from another thread)."""
@@ -119,6 +129,8 @@ class Preview:
             if paths is None:
                 return
             try:
+                if self.watcher.take_replaced():
+                    self._site_replaced()
                 if paths:
                     self.builder.notice(paths)
                     log.debug("changed: %s", ", ".join(display_path(p) for p in paths))
@@ -130,6 +142,15 @@ class Preview:
                     self._build(everything=True)
             except Exception:  # the loop must outlive any bug, or saves would silently stop showing
                 log.exception("internal error in the preview; please report it")
+
+    def _site_replaced(self) -> None:
+        """The site folder was replaced by another of the same name: watch the new one, forget the old."""
+        if self.watcher.rewatch():
+            log.info("%s was replaced; reading it afresh", display_path(self.site_dir))
+        else:
+            log.info("%s is gone; waiting for it to come back", display_path(self.site_dir))
+        # Nothing known about the old folder's files holds for the new one.
+        self.builder = SiteBuilder(self.site_dir, now=self.builder.now)
 
     def _until_refresh(self) -> float | None:
         snapshot = self.live.snapshot
@@ -207,7 +228,11 @@ class Preview:
     def _follow_theme(self) -> None:
         """Watch the theme folders and asset files of the site as it is now."""
         theme = self.builder.theme()
-        self.watcher.follow(theme.dirs, [source for _, source in theme.assets()])
+        try:
+            files = [source for _, source in theme.assets()]
+        except StatusgenError:  # a static file the build refuses: the build says so; watch the folders
+            files = []
+        self.watcher.follow(theme.dirs, files)
 
 
 def _count(n: int, noun: str) -> str:

@@ -9,8 +9,10 @@ A :class:`SiteBuilder` keeps what each step found last time and reuses what is s
 - **derive**: item views in a :class:`~statusgen.view.Deriver`. An unchanged item keeps
   its very view object, so the later steps see what changed by identity.
 - **render**: a page is rendered again only when its inputs (:mod:`statusgen.dependencies`)
-  changed, or what every page shows did: the site, the theme, the overall status, and
-  ``now`` when it is fixed.
+  changed, or what every page shows did: the site, the theme (its templates, messages and the
+  set of its static files), the overall status, and ``now`` when it is fixed. A static file
+  whose content changed gets a new fingerprinted name, which every page links: the pages
+  already rendered get it by a rewrite of that one name in their bytes, not a new render.
 - **generated files** (feeds, API, calendar, badges, sitemap) are made from the new view each
   time, from the posts of a :class:`~statusgen.preview.indexes.PostIndex`; the builder keeps each
   generator, and each keeps what it made
@@ -37,7 +39,7 @@ import gc
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,10 +50,14 @@ from ..content.kinds import KINDS
 from ..content.loader import read_site
 from ..content.model import Content, Site
 from ..errors import ContentError, Severity
+from ..outputs import csp
+from ..outputs.assets import StaticFiles
 from ..outputs.context import RenderContext
+from ..outputs.headers import headers_file
 from ..outputs.pages import Page, PageEntry, Renderer, render_pages
-from ..outputs.theme import Theme
+from ..outputs.theme import Theme, read_static
 from ..outputs.write import refuse_clashes
+from ..urls import HEADERS
 from ..view import Deriver, StatusView
 from .indexes import PageIndex, PostIndex
 from .page_inputs import Inputs, PageDeps, always, check_theme, site_wide
@@ -112,6 +118,9 @@ class SiteBuilder:
         self._renderer_site: Site | None = None
         self._theme_key: tuple[Any, ...] | None = None
         self._static_key: tuple[Any, ...] | None = None
+        self._static: StaticFiles | None = None
+        #: The published names of the static files the pages served link.
+        self._linked: Mapping[str, str] | None = None
         self._page_deps: dict[str, PageDeps] = {}
         self._theme_noticed = False
 
@@ -137,7 +146,7 @@ class SiteBuilder:
         paths = list(paths)
         self._files.notice(self.site_dir, paths)
         theme = self.theme()
-        # Templates and messages make every page; static files are only copied (see _assets).
+        # Templates and messages make every page; static files are read again (see _static_files).
         rendering = [os.path.abspath(d / sub) for d in theme.dirs for sub in ("templates", "messages")]
         copied = [os.path.abspath(d / "static") for d in theme.dirs]
         copied += [os.path.abspath(source) for _, source in theme.assets()]
@@ -171,19 +180,24 @@ class SiteBuilder:
         with _timed(timings, "derive"), _paused_gc(initial):
             view = self._views.derive(content, now)
         theme = self.theme(content)
+        static = self._static_files(theme)
         # What every page shows: when it changes, every page is rendered again.
-        new_theme = self._prepare_theme(theme)
+        new_theme = self._prepare_theme(theme, static)
+        rewritten = self._relink(static, new_theme)
         key = (content.site, self.now, self._theme_key, *site_wide(view))
         if key == self._site_wide:
             key = self._site_wide  # the same object: each page's record compares by identity
         full = initial or everything or new_theme or key is not self._site_wide
         self._site_wide = key
         every_page = self._pages.update(view)
-        renderer = self._renderer_for(view, theme, every_page)
+        progress = _Progress(content, view, publish)
+        renderer = self._renderer_for(view, theme, static, every_page)
+        if rewritten:  # with the static files they now name: no page links a file not served
+            old = self._snapshot.assets if self._snapshot else {}
+            self._publish(progress, rewritten, [], final=False, assets={**old, **static.files})
         outputs = {entry[0].output: entry for entry in every_page}  # the very entries: records compare them
         removed = [output for output in self._records if output not in outputs]
         rendered: dict[str, bytes] = {}
-        progress = _Progress(content, view, publish)
 
         # 1. The own pages of the items that changed, served before anything else.
         with _timed(timings, "first"):
@@ -202,7 +216,7 @@ class SiteBuilder:
                     if output not in rendered and self._stale(output, entry, view, key, full)]
             if initial and self.jobs > 1:
                 # The first build may use worker processes (no thread runs yet): the same bytes.
-                rendered.update(render_pages(view, every_page, theme, jobs=self.jobs))
+                rendered.update(render_pages(view, every_page, theme, static, jobs=self.jobs))
                 self._record(view, todo, key)
             else:
                 for start in range(0, len(todo), CHUNK):
@@ -212,10 +226,15 @@ class SiteBuilder:
                     rendered.update(self._render(renderer, view, todo[start:start + CHUNK], key))
         if complete:
             with _timed(timings, "generate"):
-                self._generated = self._generate(RenderContext(view, every_page, self._posts.update(view)))
-                assets = self._assets(theme)
+                generated = self._generate(RenderContext(view, every_page, self._posts.update(view)))
+                generated[HEADERS] = headers_file([*outputs, *generated, *static.files],
+                                                  csp.site_policy(view.site.colors, header=True))
+                self._generated = generated
+                assets = static.files
         else:
-            assets = self._snapshot.assets if self._snapshot else {}
+            # Pages rendered so far link the new static files, the others still the old ones.
+            old = self._snapshot.assets if self._snapshot else {}
+            assets = static.files if old is static.files else {**old, **static.files}
         changed, gone = self._publish(progress, rendered, removed, final=complete, generated=self._generated,
                                       assets=assets)
         assert self._snapshot is not None
@@ -228,26 +247,30 @@ class SiteBuilder:
 
     # -- rendering -----------------------------------------------------------------------------
 
-    def _prepare_theme(self, theme: Theme) -> bool:
-        """Start a new renderer when the theme's templates, messages or set of static files changed; say so."""
+    def _prepare_theme(self, theme: Theme, static: StaticFiles) -> bool:
+        """Start a new renderer when the theme's templates, messages or set of static files changed; say so.
+
+        Which static files there are changes what pages show (a site theme's custom.css is linked
+        when it exists); a new content of one of them only changes its name (see _relink).
+        """
         key = (tuple(theme.dirs), _fingerprint(sub for d in theme.dirs for sub in (d / "templates", d / "messages")),
-               self._asset_names(theme))
+               tuple(static.names))
         if key == self._theme_key and not self._theme_noticed and self._renderer is not None:
             return False
         self._theme_key, self._renderer, self._theme_noticed = key, None, False
-        self._static_key = None
         return True
 
-    def _renderer_for(self, view: StatusView, theme: Theme, every_page: list[Entry]) -> Renderer:
+    def _renderer_for(self, view: StatusView, theme: Theme, static: StaticFiles, every_page: list[Entry]
+                      ) -> Renderer:
         renderer = self._renderer
         # The environment knows the site (its zone, language, title): a new site needs a new one.
         if renderer is None or self._renderer_site != view.site:
-            renderer = self._renderer = Renderer(view, theme)
+            renderer = self._renderer = Renderer(view, theme, static)
             self._renderer_site = view.site
             templates = sorted({page.template for page, _ in every_page} | set(_PAGE_TEMPLATES))
             self._page_deps = check_theme(renderer.env, templates)
         else:
-            renderer.bind(view)
+            renderer.bind(view, static)
         return renderer
 
     def _deps(self, template: str) -> PageDeps:
@@ -295,23 +318,45 @@ class SiteBuilder:
             out.update(made)
         return out
 
-    def _assets(self, theme: Theme) -> dict[str, bytes]:
-        """Return the theme's static files (and the logo), read again only when one of them changed."""
+    def _relink(self, static: StaticFiles, new_theme: bool) -> dict[str, bytes]:
+        """Return the pages served, with links to static files whose content changed renamed; {} when none did.
+
+        A page names a static file only through ``url()``, as ``…static/<name>.<hash>.<ext>``: the
+        same bytes a new render would give, without rendering every page again for a saved
+        stylesheet. (A page whose own text quoted that very name would be rewritten too; a full
+        build would not.) After a new theme every page is rendered anyway.
+        """
+        linked, self._linked = self._linked, static.names
+        if new_theme or linked is None or linked is static.names or self._snapshot is None:
+            return {}
+        renames = [(old.encode(), static.names[name].encode()) for name, old in linked.items()
+                   if static.names.get(name, old) != old]
+        if not renames:
+            return {}
+        pages = {}
+        for output in self._records:
+            data = self._snapshot.files.get(output)
+            if data is None:
+                continue
+            for old, new in renames:
+                data = data.replace(old, new)
+            pages[output] = data
+        return pages
+
+    def _static_files(self, theme: Theme) -> StaticFiles:
+        """Return the theme's static files (and the logo), read and fingerprinted again only when one changed."""
         sources = dict(theme.assets())
         key = (tuple(sorted(sources.items())), _fingerprint(sources.values()))
-        if self._snapshot is not None and key == self._static_key:
-            return self._snapshot.assets
+        if self._static is not None and key == self._static_key:
+            return self._static
         self._static_key = key
-        return {path: source.read_bytes() for path, source in sources.items()}
-
-    def _asset_names(self, theme: Theme) -> tuple[str, ...]:
-        """Return the output paths of the static files: pages may link them (custom.css), a new set is a new theme."""
-        return tuple(sorted(path for path, _ in theme.assets()))
+        self._static = StaticFiles.of({path: read_static(source) for path, source in sources.items()})
+        return self._static
 
     # -- publishing ----------------------------------------------------------------------------
 
     def _publish(self, progress: _Progress, pages: dict[str, bytes], removed: list[str], *, final: bool,
-                 generated: dict[str, bytes] | None = None, assets: dict[str, bytes] | None = None
+                 generated: dict[str, bytes] | None = None, assets: Mapping[str, bytes] | None = None
                  ) -> tuple[set[str], set[str]]:
         """Make the pages rendered so far visible as a new snapshot; return what changed over the build so far."""
         previous = self._snapshot
@@ -365,7 +410,7 @@ def _changed_entry(record: _Record | None, entry: Entry) -> bool:
     Only those come first: a page whose item's view changed for another reason (it names an
     item that changed) is rendered with the others.
     """
-    return record is None or _item_of(record.entry) is not _item_of(entry)
+    return record is None or (record.entry is not entry and _item_of(record.entry) is not _item_of(entry))
 
 
 def _item_of(entry: Entry) -> Any:

@@ -12,15 +12,11 @@ import bisect
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ..content.kinds import KINDS
 from ..content.model import Site
-from ..outputs.pages import PageEntry, list_pages
+from ..outputs.pages import ItemPages, PageEntry, item_page, page_slots
 from ..outputs.posts import Post, PostWriter, post_order
 from ..timeutil import instant
 from ..view import StatusView
-
-#: The kind of each item page, by its template.
-_KIND_OF_TEMPLATE = {kind.template: kind for kind in KINDS}
 
 
 class PageIndex:
@@ -32,17 +28,20 @@ class PageIndex:
     def update(self, view: StatusView) -> list[PageEntry]:
         """Return the pages of ``view`` (as ``list_pages``), reusing the entries of unchanged items."""
         made: dict[tuple[str, str], tuple[Any, PageEntry]] = {}
-        found = []
-        for entry in list_pages(view):
-            kind = _KIND_OF_TEMPLATE.get(entry[0].template)
-            if kind is not None:
-                item = entry[1][kind.variable]
-                key = (kind.folder, item.id)
-                known = self._items.get(key)
-                if known is not None and known[0] is item:
-                    entry = known[1]
-                made[key] = (item, entry)
-            found.append(entry)
+        known = self._items
+        found: list[PageEntry] = []
+        for slot in page_slots(view):
+            if not isinstance(slot, ItemPages):
+                found.append(slot)
+                continue
+            folder = slot.kind.folder
+            for item in slot.items:
+                key = (folder, item.id)
+                kept = known.get(key)
+                if kept is None or kept[0] is not item:
+                    kept = (item, item_page(slot.kind, item))
+                made[key] = kept
+                found.append(kept[1])
         self._items = made
         return found
 

@@ -167,7 +167,8 @@ PAGES: dict[str, PageDeps] = {
     "incident.html": PageDeps(frozenset({"components"}), _incident,  # component names only
                               own=lambda variables: not variables["incident"].actions
                               and variables["incident"].is_open),
-    "maintenance.html": PageDeps(frozenset(), _maintenance, own=lambda variables: True),
+    "maintenance.html": PageDeps(frozenset({"components"}), _maintenance,  # component names only
+                                 own=lambda variables: True),
     "component.html": PageDeps(frozenset({"days"}), _component),
     "commitments.html": PageDeps(frozenset({"ledger", "commitments"}), _ledger),
     "commitment.html": PageDeps(frozenset(), _commitment,

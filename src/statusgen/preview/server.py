@@ -13,6 +13,7 @@ while the last build failed, a panel listing the problems (escaped) above the la
 from __future__ import annotations
 
 import collections
+import contextlib
 import errno
 import html
 import json
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from ..errors import StatusgenError
+from .hosts import is_ip_literal, own_host_names, split_host
 
 if TYPE_CHECKING:
     from .snapshot import Snapshot
@@ -37,6 +39,7 @@ log = logging.getLogger(__name__)
 PREFIX = "/__statusgen__/"
 EVENTS = PREFIX + "events"
 SCRIPT = PREFIX + "live.js"
+PANEL_CSS = PREFIX + "panel.css"
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -135,8 +138,9 @@ class PreviewServer(ThreadingHTTPServer):
     :raises StatusgenError: when it cannot listen on ``host:port`` (in use, not allowed).
     """
 
-    # Each request runs in its own thread; stopping waits for them (event streams end on close()).
-    daemon_threads = False
+    # Each request runs in its own thread. Stopping cuts every open connection first
+    # (close_connections), then waits for the threads, which end at once.
+    daemon_threads = True
     block_on_close = True
 
     def __init__(self, live: LiveSite, host: str, port: int) -> None:
@@ -147,6 +151,47 @@ class PreviewServer(ThreadingHTTPServer):
             super().__init__((host, port), _Handler)
         except OSError as exc:
             raise StatusgenError(_listen_error(exc, host, port)) from None
+        self.host_names = own_host_names(host, str(self.server_address[0]))
+        self.any_address = host in ("0.0.0.0", "::", "")
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+
+    def accepts_host(self, header: str | None) -> bool:
+        """Return whether a request's ``Host`` header names this preview (see :func:`own_host_names`).
+
+        A page on another site whose name is made to resolve to this computer (DNS rebinding)
+        sends its own name: refused, so it cannot read the preview. Without a Host header (no
+        browser sends none) the request is served.
+        """
+        if header is None:
+            return True
+        host, port = split_host(header.strip().lower())
+        if port is not None and port != str(self.server_address[1]):
+            return False
+        if host in self.host_names:
+            return True
+        # Serving every address (--host 0.0.0.0): any IP address is fine, rebinding needs a name.
+        return self.any_address and is_ip_literal(host)
+
+    # -- open connections, closed when the preview stops ---------------------------------------------
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """Cut every open connection, so a slow client (or an open tab's event stream) holds nothing up."""
+        with self._open_lock:
+            open_now = list(self._open)
+        for sock in open_now:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
     @property
     def url(self) -> str:
@@ -171,8 +216,8 @@ def _listen_error(exc: OSError, host: str, port: int) -> str:
 class _Handler(BaseHTTPRequestHandler):
     server: PreviewServer
     server_version = "statusgen-preview"
-    # A client that connects and sends nothing must not hold a thread forever.
-    timeout = 30
+    # A client that connects and sends nothing must not hold a thread for long.
+    timeout = 10
 
     def do_GET(self) -> None:
         self._respond(body=True)
@@ -186,6 +231,11 @@ class _Handler(BaseHTTPRequestHandler):
     # -- routing -------------------------------------------------------------------------------
 
     def _respond(self, *, body: bool) -> None:
+        if not self.server.accepts_host(self.headers.get("Host")):
+            self._send(HTTPStatus.MISDIRECTED_REQUEST, b"This is a statusgen preview; it answers only its own "
+                       b"host names (localhost, 127.0.0.1, [::1] or the address it serves on).\n", ".txt",
+                       body=body, close=True)
+            return
         raw_path = urlsplit(self.path).path
         query = urlsplit(self.path).query
         if raw_path == EVENTS and body:
@@ -193,6 +243,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if raw_path == SCRIPT:
             self._send(HTTPStatus.OK, _LIVE_SCRIPT.encode("utf-8"), ".js", body=body)
+            return
+        if raw_path == PANEL_CSS:
+            self._send(HTTPStatus.OK, _PANEL_STYLE.encode("utf-8"), ".css", body=body)
             return
         live = self.server.live
         snapshot = live.snapshot
@@ -221,8 +274,11 @@ class _Handler(BaseHTTPRequestHandler):
             data = self._inject(data, output)
         self._send(HTTPStatus.OK, data, suffix, body=body)
 
-    def _send(self, status: HTTPStatus, data: bytes, suffix: str, *, body: bool) -> None:
+    def _send(self, status: HTTPStatus, data: bytes, suffix: str, *, body: bool, close: bool = False) -> None:
         self.send_response(status)
+        if close:
+            self.send_header("Connection", "close")
+            self.close_connection = True
         self.send_header("Content-Type", CONTENT_TYPES.get(suffix, "application/octet-stream"))
         self.send_header("Content-Length", str(len(data)))
         # Always the latest build: never from a cache.
@@ -333,17 +389,27 @@ def _with_panel(data: bytes, panel: bytes) -> bytes:
 
 
 def _panel(summary: str, problems: tuple[str, ...]) -> str:
-    """Return the panel listing the problems of the last build (every word escaped)."""
+    """Return the panel listing the problems of the last build (every word escaped).
+
+    Styled from the preview's own stylesheet, not inline: pages carry a Content-Security-Policy
+    that allows no inline style they do not name by hash.
+    """
     items = "".join(f"<pre>{html.escape(p)}</pre>" for p in problems)
     return (
-        '<div id="statusgen-preview-problems" role="alert" style="position:relative;z-index:2147483647;'
-        "margin:0;padding:1rem 1.25rem;background:#fff8c5;color:#1f2328;border-bottom:3px solid #cf222e;"
-        'font:15px/1.5 system-ui,sans-serif">'
-        f'<p style="margin:0 0 .5rem;font-weight:600">{html.escape(summary)}</p>'
-        f'<div style="max-height:60vh;overflow:auto">{items}</div>'
-        "<style>#statusgen-preview-problems pre{margin:.5rem 0;padding:.5rem;background:#fff;"
-        "border:1px solid #d0d7de;white-space:pre-wrap;font:13px/1.45 ui-monospace,monospace}</style></div>"
+        f'<link rel="stylesheet" href="{PANEL_CSS}">'
+        '<div id="statusgen-preview-problems" role="alert">'
+        f"<p>{html.escape(summary)}</p><div>{items}</div></div>"
     )
+
+
+_PANEL_STYLE = """
+#statusgen-preview-problems{position:relative;z-index:2147483647;margin:0;padding:1rem 1.25rem;
+background:#fff8c5;color:#1f2328;border-bottom:3px solid #cf222e;font:15px/1.5 system-ui,sans-serif}
+#statusgen-preview-problems>p{margin:0 0 .5rem;font-weight:600}
+#statusgen-preview-problems>div{max-height:60vh;overflow:auto}
+#statusgen-preview-problems pre{margin:.5rem 0;padding:.5rem;background:#fff;border:1px solid #d0d7de;
+white-space:pre-wrap;font:13px/1.45 ui-monospace,monospace}
+"""
 
 
 _NO_SITE = """<!doctype html>

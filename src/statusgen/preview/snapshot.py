@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..content.model import Content
@@ -15,8 +16,8 @@ class Snapshot:
 
     #: Rendered pages and generated files, by output path.
     files: dict[str, bytes]
-    #: Static files of the theme (and the logo), by output path.
-    assets: dict[str, bytes]
+    #: Static files of the theme (and the logo), by their fingerprinted output paths.
+    assets: Mapping[str, bytes]
     content: Content
     view: StatusView
 

@@ -10,6 +10,7 @@ for ``delay`` seconds, so a burst gives one rebuild.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -63,13 +64,20 @@ class Watcher:
         self._files: frozenset[str] = frozenset()
         self._watches: dict[tuple[str, bool], ObservedWatch] = {}
         self._handler = _Handler(self)
+        self._replaced = False
         self._watch(self.site_dir, recursive=True)
+        # The folder that holds the site, not recursively: a watch follows a folder, not its name, so
+        # this is how a site folder replaced by another (renamed into place, deleted and made
+        # again: deploy tools, `git worktree`) is noticed.
+        self._parent = os.path.dirname(self.site_dir)
+        with contextlib.suppress(OSError):
+            self._watch(self._parent, recursive=False)
 
     def follow(self, folders: Iterable[Path], files: Iterable[Path]) -> None:
         """Also watch ``folders`` (every file in them) and ``files``, instead of those given before."""
         self._folders = tuple(sorted({os.path.abspath(f) for f in folders if os.path.isdir(f)}))
         self._files = frozenset(os.path.abspath(f) for f in files)
-        wanted = {(self.site_dir, True)} | {(f, True) for f in self._folders}
+        wanted = {(self.site_dir, True), (self._parent, False)} | {(f, True) for f in self._folders}
         wanted |= {(os.path.dirname(f), False) for f in self._files if not self._covered(f)}
         for key in [k for k in self._watches if k not in wanted]:
             self._observer.unschedule(self._watches.pop(key))
@@ -108,6 +116,40 @@ class Watcher:
                 return None
             paths, self._pending = sorted(self._pending), set()
         return [Path(p) for p in paths]
+
+    def take_replaced(self) -> bool:
+        """Return whether the site folder was replaced (or removed) since the last call."""
+        with self._cond:
+            replaced, self._replaced = self._replaced, False
+        return replaced
+
+    def rewatch(self) -> bool:
+        """Watch the folder that now has the site folder's name (after :meth:`take_replaced`).
+
+        Return whether it exists; when it does not yet, its creation is noticed later.
+        """
+        for key in [k for k in self._watches if k != (self._parent, False)]:
+            with contextlib.suppress(KeyError, OSError):
+                self._observer.unschedule(self._watches.pop(key))
+        if not os.path.isdir(self.site_dir):
+            return False
+        try:
+            self._watch(self.site_dir, recursive=True)
+        except OSError as exc:
+            log.warning("cannot watch %s for changes (%s)", self.site_dir, exc.strerror or exc)
+            return False
+        folders, files = self._folders, self._files
+        self._folders, self._files = (), frozenset()
+        self.follow([Path(f) for f in folders], [Path(f) for f in files])
+        return True
+
+    def _site_event(self) -> None:
+        """The site folder itself was created, deleted or renamed."""
+        with self._cond:
+            self._replaced = True
+            self._pending.add(self.site_dir)
+            self._last = time.monotonic()
+            self._cond.notify_all()
 
     def pending(self) -> bool:
         """Return whether changes came in that :meth:`wait` has not returned yet."""
@@ -171,5 +213,7 @@ class _Handler(FileSystemEventHandler):
         # Folders changing their listing, and opening or reading a file, change nothing.
         if isinstance(event, DirModifiedEvent | FileOpenedEvent | FileClosedNoWriteEvent):
             return
-        paths = [event.src_path, getattr(event, "dest_path", "")]
-        self.watcher._add(os.fsdecode(p) for p in paths if p)
+        paths = [os.fsdecode(p) for p in (event.src_path, getattr(event, "dest_path", "")) if p]
+        if self.watcher.site_dir in paths:
+            self.watcher._site_event()
+        self.watcher._add(paths)

@@ -16,7 +16,9 @@ check, authoring or preview.
 """
 
 from .derive import RECENT_DAYS, Deriver, derive
+from .items import CLOSED
 from .types import (
+    Change,
     CommitmentState,
     CommitmentView,
     ComponentView,
@@ -31,12 +33,13 @@ from .types import (
     Month,
     MonthLink,
     Responsiveness,
+    ScopeChange,
     Segment,
     StatusView,
 )
 
 __all__ = [
-    "RECENT_DAYS", "CommitmentState", "CommitmentView", "ComponentView", "Day", "Deriver", "DueChange", "Group",
-    "IncidentView", "Indicator", "ItemLink", "Ledger", "MaintenanceView", "Month", "MonthLink", "Responsiveness",
-    "Segment", "StatusView", "derive",
+    "CLOSED", "RECENT_DAYS", "Change", "CommitmentState", "CommitmentView", "ComponentView", "Day", "Deriver",
+    "DueChange", "Group", "IncidentView", "Indicator", "ItemLink", "Ledger", "MaintenanceView", "Month", "MonthLink",
+    "Responsiveness", "ScopeChange", "Segment", "StatusView", "derive",
 ]

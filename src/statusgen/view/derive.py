@@ -23,6 +23,7 @@ from ..content.model import Commitment, Content, Impact, Incident, Maintenance, 
 from .items import (
     commitment_order,
     commitment_view,
+    current_title,
     incident_order,
     incident_view,
     maintenance_order,
@@ -87,14 +88,14 @@ class Deriver:
 
         def shown_incident(c: Commitment) -> tuple[Any, ...]:
             incident = incident_models.get(c.incident) if c.incident else None
-            return (incident.title,) if incident is not None else ()
+            return (current_title(incident),) if incident is not None else ()
 
         commitments = self._views("commitments", content.commitments, now, make_commitment, commitment_order,
                                   shown_incident)
         commitment_by_id = {v.id: v for v in commitments}
 
         def actions(i: Incident) -> tuple[CommitmentView, ...]:
-            return tuple(commitment_by_id[a] for a in i.postmortem.actions) if i.postmortem else ()
+            return tuple(commitment_by_id[a] for a in i.postmortem.all_actions) if i.postmortem else ()
 
         def make_incident(i: Incident) -> IncidentView:
             return incident_view(i, now, site, by_id, actions(i))
@@ -176,8 +177,7 @@ def _stable_until(view: Any, now: dt.datetime) -> dt.datetime | None:
     if isinstance(view, MaintenanceView):
         if view.started_at is not None and view.ended_at is None and view.status is not MaintenanceStatus.CANCELLED:
             return now  # running: its segments grow with the clock
-        m = view.maintenance
-        later = [t for t in (m.starts_at, m.ends_at) if t > now]
+        later = [t for t in (view.starts_at, view.ends_at) if t > now]
         return min(later) if later else None
     if isinstance(view, CommitmentView):
         deadline = view.current_due.deadline
@@ -192,8 +192,8 @@ def _status_view(site: Site, now: dt.datetime, incidents: list[IncidentView], ma
     recent_cutoff = now - dt.timedelta(days=RECENT_DAYS)
     recent = [v for v in incidents if not v.is_open and v.resolved_at and v.resolved_at >= recent_cutoff]
     running = [m for m in maintenance if m.is_running]
-    upcoming = sorted((m for m in maintenance if m.is_upcoming and m.maintenance.ends_at > now),
-                      key=lambda v: (v.maintenance.starts_at, v.id))
+    upcoming = sorted((m for m in maintenance if m.is_upcoming and m.ends_at > now),
+                      key=lambda v: (v.starts_at, v.id))
 
     days = window_days(now, site.timezone)
     components = component_views(site, now, days, incidents, maintenance, open_incidents, running, uptime)
@@ -211,6 +211,7 @@ def _status_view(site: Site, now: dt.datetime, incidents: list[IncidentView], ma
         kept=states.count(CommitmentState.KEPT), late=states.count(CommitmentState.LATE),
         broken=states.count(CommitmentState.BROKEN), open=states.count(CommitmentState.OPEN),
         at_risk=states.count(CommitmentState.AT_RISK), withdrawn=states.count(CommitmentState.WITHDRAWN),
+        reduced=states.count(CommitmentState.REDUCED),
     )
     return StatusView(
         site=site, now=now, indicator=indicator, groups=groups(site, components), components=components,

@@ -24,18 +24,24 @@ from ..content.model import (
     IncidentUpdate,
     Maintenance,
     MaintenanceStatus,
+    Scope,
     Site,
 )
 from ..timeutil import instant
 from .types import (
+    Change,
     CommitmentState,
     CommitmentView,
     DueChange,
     IncidentView,
     ItemLink,
     MaintenanceView,
+    ScopeChange,
     Segment,
 )
+
+#: Maintenance statuses that close a window.
+CLOSED = (MaintenanceStatus.COMPLETED, MaintenanceStatus.CANCELLED)
 
 
 def incident_view(incident: Incident, now: dt.datetime, site: Site, by_id: dict[str, Component],
@@ -83,14 +89,19 @@ def incident_view(incident: Incident, now: dt.datetime, site: Site, by_id: dict[
     for cid in list(open_since):
         close(cid, end)
 
+    told = _Told(incident)
+    impact = told.impacts[-1]
     next_by, promised = None, False
     if is_open:
-        if latest.next_update_by:
-            next_by, promised = latest.next_update_by, True
+        pacing = told.pacing
+        if pacing.next_update_by:
+            next_by, promised = pacing.next_update_by, True
         else:
-            next_by = latest.published + site.policy.update_every[incident.impact]
+            # A correction never stretches the deadline: the shorter of the policy then and now.
+            every = site.policy.update_every
+            next_by = pacing.published + min(every[told.impacts[pacing.number - 1]], every[impact])
     postmortem_due = None
-    if resolved_at and incident.impact in (Impact.MAJOR, Impact.CRITICAL):
+    if resolved_at and told.peak in (Impact.MAJOR, Impact.CRITICAL):
         postmortem_due = resolved_at + site.policy.postmortem_within
     local_start = incident.started_at.astimezone(site.timezone)
     corrected_by: dict[int, list[IncidentUpdate]] = defaultdict(list)
@@ -106,10 +117,48 @@ def incident_view(incident: Incident, now: dt.datetime, site: Site, by_id: dict[
         current_components={} if not is_open else {k: v for k, v in current.items()},
         affected=tuple(by_id[c] for c in sorted(affected, key=_order(by_id)) if c in by_id),
         corrected_by=dict(corrected_by), segments=segments, path=urls.incident(incident.id),
-        month=(local_start.year, local_start.month), postmortem_due=postmortem_due,
+        month=(local_start.year, local_start.month), title=told.title, impact=impact, workaround=told.workaround,
+        peak_impact=told.peak, pacing=told.pacing, impacts=told.impacts, impact_changes=told.impact_changes,
+        title_changes=told.title_changes, postmortem_due=postmortem_due,
         postmortem_overdue=bool(postmortem_due and not incident.postmortem and now > postmortem_due),
         actions=actions,
     )
+
+
+class _Told:
+    """What an incident's updates changed about it, in order: impact, title, workaround, the standing promise."""
+
+    def __init__(self, incident: Incident) -> None:
+        impact, self.title, self.workaround = incident.impact, incident.title, incident.workaround
+        self.peak = impact
+        self.pacing = incident.updates[0]
+        impacts: list[Impact] = []
+        impact_changes: list[Change] = []
+        title_changes: list[Change] = []
+        for update in incident.updates:
+            if update.impact is not None and update.impact is not impact:
+                impact_changes.append(Change(update.number, update.at, impact, update.impact))
+                impact = update.impact
+                self.peak = max(self.peak, impact, key=lambda i: i.rank)
+            if update.title is not None and update.title != self.title:
+                title_changes.append(Change(update.number, update.at, self.title, update.title))
+                self.title = update.title
+            if update.workaround is not None:
+                self.workaround = update.workaround
+            if update.corrects is None:
+                self.pacing = update
+            impacts.append(impact)
+        self.impacts = tuple(impacts)
+        self.impact_changes = tuple(impact_changes)
+        self.title_changes = tuple(title_changes)
+
+
+def current_title(incident: Incident) -> str:
+    """Return an incident's title as its updates left it."""
+    title = incident.title
+    for update in incident.updates:
+        title = update.title or title
+    return title
 
 
 
@@ -121,7 +170,7 @@ def incident_order(view: IncidentView) -> tuple[int, str]:
 
 
 def maintenance_order(view: MaintenanceView) -> tuple[int, str]:
-    return instant(view.maintenance.starts_at), view.id
+    return instant(view.starts_at), view.id
 
 
 def commitment_order(view: CommitmentView) -> tuple[int, str]:
@@ -138,13 +187,24 @@ def _order(by_id: dict[str, Component]) -> Callable[[str], int]:
 
 
 def maintenance_view(m: Maintenance, now: dt.datetime, tz: dt.tzinfo, by_id: dict[str, Component]) -> MaintenanceView:
-    """Return the view of one maintenance at ``now``."""
+    """Return the view of one maintenance at ``now``: its window and components as updates moved them."""
+    starts, ends, components = m.starts_at, m.ends_at, m.components
+    window_told = m.announced_at
+    window_changes: list[Change] = []
+    for u in m.updates:
+        moved = (u.starts_at or starts, u.ends_at or ends)
+        if moved != (starts, ends):
+            window_changes.append(Change(u.number, u.at, (starts, ends), moved))
+            starts, ends = moved
+            window_told = u.at
+        if u.components:
+            components = u.components
     explicit = m.updates[-1].status if m.updates else MaintenanceStatus.SCHEDULED
     if explicit is MaintenanceStatus.SCHEDULED:
         # Nobody said otherwise: the window follows the clock.
-        if now < m.starts_at:
+        if now < starts:
             status = MaintenanceStatus.SCHEDULED
-        elif now < m.ends_at:
+        elif now < ends:
             status = MaintenanceStatus.IN_PROGRESS
         else:
             status = MaintenanceStatus.COMPLETED
@@ -154,24 +214,25 @@ def maintenance_view(m: Maintenance, now: dt.datetime, tz: dt.tzinfo, by_id: dic
     started_at = ended_at = None
     if status is not MaintenanceStatus.CANCELLED:
         started = [u.at for u in m.updates if u.status is MaintenanceStatus.IN_PROGRESS]
-        started_at = started[0] if started else (m.starts_at if now >= m.starts_at else None)
+        started_at = started[0] if started else (starts if now >= starts else None)
         done = [u.at for u in m.updates if u.status is MaintenanceStatus.COMPLETED]
         if done:
             ended_at = done[-1]
         elif status is MaintenanceStatus.COMPLETED:
-            ended_at = m.ends_at
+            ended_at = ends
     segments: list[Segment] = []
     if started_at is not None:
         end = ended_at or max(now, started_at)
-        for cid, comp_status in m.components.items():
+        for cid, comp_status in components.items():
             if end > started_at and comp_status is not ComponentStatus.OPERATIONAL:
                 segments.append(Segment(cid, started_at, end, comp_status, f"maintenance/{m.id}"))
-    local = m.starts_at.astimezone(tz)
+    local = starts.astimezone(tz)
     return MaintenanceView(
-        maintenance=m, status=status, started_at=started_at, ended_at=ended_at,
-        notice=m.starts_at - m.announced_at,
-        affected=tuple(by_id[c] for c in sorted(m.components, key=_order(by_id)) if c in by_id),
+        maintenance=m, status=status, started_at=started_at, ended_at=ended_at, notice=starts - window_told,
+        affected=tuple(by_id[c] for c in sorted(components, key=_order(by_id)) if c in by_id),
         segments=segments, path=urls.maintenance(m.id), month=(local.year, local.month),
+        starts_at=starts, ends_at=ends, components=dict(components), window_changes=tuple(window_changes),
+        needs_closing=now > ends and explicit not in CLOSED,
     )
 
 
@@ -186,7 +247,15 @@ def commitment_view(c: Commitment, now: dt.datetime, by_id: dict[str, Component]
     broken_at: dt.datetime | None = None
     broken_due: Due | None = None
     finished: CommitmentUpdate | None = None
+    title = c.title
+    scope_changes: list[ScopeChange] = []
+    reduced_at: dt.datetime | None = None
     for update in c.updates:
+        if update.scope is not None or (update.title is not None and update.title != title):
+            scope_changes.append(ScopeChange(update, update.scope, title, update.title or title))
+            title = update.title or title
+            if update.scope is Scope.REDUCED and reduced_at is None:
+                reduced_at = update.at
         if update.due is not None:
             in_time = update.at <= due.deadline
             if not in_time and broken_at is None:
@@ -201,6 +270,8 @@ def commitment_view(c: Commitment, now: dt.datetime, by_id: dict[str, Component]
 
     if finished and finished.status is CommitmentStatus.WITHDRAWN:
         state = CommitmentState.WITHDRAWN
+    elif finished and reduced_at is not None:
+        state = CommitmentState.REDUCED
     elif finished:
         state = CommitmentState.KEPT if finished.at <= c.due.deadline else CommitmentState.LATE
     else:
@@ -218,6 +289,8 @@ def commitment_view(c: Commitment, now: dt.datetime, by_id: dict[str, Component]
         finished_at=finished.at if finished else None, broken_at=broken_at, broken_due=broken_due, latest=latest,
         next_update_by=next_by,
         components=tuple(by_id[x] for x in sorted(c.components, key=_order(by_id)) if x in by_id),
-        path=urls.commitment(c.id),
-        incident=ItemLink(incident.id, incident.title, urls.incident(incident.id)) if incident is not None else None,
+        path=urls.commitment(c.id), title=title,
+        incident=ItemLink(incident.id, current_title(incident), urls.incident(incident.id)) if incident is not None
+        else None,
+        scope_changes=tuple(scope_changes), reduced_at=reduced_at,
     )

@@ -92,6 +92,7 @@ def responsiveness(now: dt.datetime, policy: Policy, incidents: Sequence[Inciden
         commitments_late=outcomes.count(CommitmentState.LATE),
         commitments_broken=outcomes.count(CommitmentState.BROKEN),
         commitments_withdrawn=outcomes.count(CommitmentState.WITHDRAWN),
+        commitments_reduced=outcomes.count(CommitmentState.REDUCED),
     )
 
 
@@ -115,12 +116,13 @@ def _settled(view: IncidentView, policy: Policy, start: dt.datetime, now: dt.dat
 
 def _promises(view: IncidentView, policy: Policy, now: dt.datetime) -> list[tuple[dt.datetime, bool]]:
     """Return (when it was settled, whether it was kept) for each settled next-update promise."""
-    updates = view.incident.updates
+    # A correction neither makes a promise nor keeps one: the promise before it stands.
+    updates = [u for u in view.incident.updates if u.corrects is None]
     found = []
     for n, update in enumerate(updates):
         if update.status is IncidentStatus.RESOLVED:
             continue
-        due = update.next_update_by or update.published + policy.update_every[view.impact]
+        due = update.next_update_by or update.published + policy.update_every[view.impacts[update.number - 1]]
         following = updates[n + 1] if n + 1 < len(updates) else None
         if following is not None and following.published <= due:
             found.append((following.published, True))
@@ -132,7 +134,7 @@ def _promises(view: IncidentView, policy: Policy, now: dt.datetime) -> list[tupl
 
 def _outcome(view: CommitmentView, start: dt.datetime, end: dt.datetime) -> CommitmentState | None:
     """Return the commitment's outcome when it happened inside ``[start, end]``, else None."""
-    if view.state in (CommitmentState.KEPT, CommitmentState.LATE, CommitmentState.WITHDRAWN):
+    if view.state in (CommitmentState.KEPT, CommitmentState.LATE, CommitmentState.WITHDRAWN, CommitmentState.REDUCED):
         when = view.finished_at
     elif view.state is CommitmentState.BROKEN:
         when = view.broken_at

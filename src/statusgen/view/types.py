@@ -27,6 +27,7 @@ from ..content.model import (
     IncidentUpdate,
     Maintenance,
     MaintenanceStatus,
+    Scope,
     Site,
 )
 
@@ -63,6 +64,8 @@ class CommitmentState(enum.Enum):
     LATE = "late"
     BROKEN = "broken"
     WITHDRAWN = "withdrawn"
+    #: Delivered after its scope was reduced: not what was first promised.
+    REDUCED = "reduced"
 
     @property
     def label(self) -> str:
@@ -82,6 +85,16 @@ class Segment:
     end: dt.datetime
     status: ComponentStatus
     source: str  # "incidents/<id>" or "maintenance/<id>"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A published fact that an appended update changed: the update, its time, the old and new value."""
+
+    number: int
+    at: dt.datetime
+    old: Any
+    new: Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +140,19 @@ class IncidentView:
     segments: list[Segment]
     path: str
     month: tuple[int, int]
+    #: The title, impact and workaround now: the file's, as changed by later updates.
+    title: str
+    impact: Impact
+    workaround: str
+    #: The worst impact it ever had: a postmortem owed once stays owed.
+    peak_impact: Impact
+    #: The latest update that is not a correction: its promise of the next update stands.
+    pacing: IncidentUpdate
+    #: The impact in effect after each update (index 0 is update 1).
+    impacts: tuple[Impact, ...]
+    #: Impact and title changes made by updates, oldest first.
+    impact_changes: tuple[Change, ...] = ()
+    title_changes: tuple[Change, ...] = ()
     #: For major and critical incidents once resolved: when the postmortem is due (policy).
     postmortem_due: dt.datetime | None = None
     postmortem_overdue: bool = False
@@ -140,14 +166,6 @@ class IncidentView:
     @property
     def history_path(self) -> str:
         return urls.month(*self.month)
-
-    @property
-    def title(self) -> str:
-        return self.incident.title
-
-    @property
-    def impact(self) -> Impact:
-        return self.incident.impact
 
     @property
     def updates_newest_first(self) -> list[IncidentUpdate]:
@@ -165,11 +183,20 @@ class MaintenanceView:
     status: MaintenanceStatus
     started_at: dt.datetime | None
     ended_at: dt.datetime | None
+    #: Notice of the window as it is now: its start minus when it was announced (or last moved).
     notice: dt.timedelta
     affected: tuple[Component, ...]
     segments: list[Segment]
     path: str
     month: tuple[int, int]
+    #: The planned window and the components as they are now (moved by updates).
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    components: dict[str, ComponentStatus]
+    #: Each move of the window: old and new value are (starts_at, ends_at).
+    window_changes: tuple[Change, ...] = ()
+    #: The window has ended and no update says completed or cancelled.
+    needs_closing: bool = False
 
     @property
     def id(self) -> str:
@@ -201,6 +228,16 @@ class DueChange:
 
 
 @dataclass(frozen=True, slots=True)
+class ScopeChange:
+    """An update that changed what a commitment promises, or only its wording (``scope`` None)."""
+
+    update: CommitmentUpdate
+    scope: Scope | None
+    old_title: str
+    new_title: str
+
+
+@dataclass(frozen=True, slots=True)
 class CommitmentView:
     commitment: Commitment
     state: CommitmentState
@@ -216,16 +253,18 @@ class CommitmentView:
     next_update_by: dt.datetime | None
     components: tuple[Component, ...]
     path: str
+    #: The promise in a few words, as it reads now (the first wording is the commitment's title).
+    title: str
     #: The incident that led to it (its page and title).
     incident: ItemLink | None = None
+    #: Every change of what is promised or of its wording, oldest first.
+    scope_changes: tuple[ScopeChange, ...] = ()
+    #: When its scope was first reduced: then delivering it does not keep what was first promised.
+    reduced_at: dt.datetime | None = None
 
     @property
     def id(self) -> str:
         return self.commitment.id
-
-    @property
-    def title(self) -> str:
-        return self.commitment.title
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,6 +335,7 @@ class Ledger:
     open: int
     at_risk: int
     withdrawn: int
+    reduced: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,6 +379,8 @@ class Responsiveness:
     commitments_late: int
     commitments_broken: int
     commitments_withdrawn: int
+    #: Delivered after the scope was reduced: counted with those due, not as kept.
+    commitments_reduced: int = 0
 
     @property
     def days(self) -> int:
@@ -351,7 +393,7 @@ class Responsiveness:
 
     @property
     def commitments(self) -> int:
-        return self.commitments_kept + self.commitments_late + self.commitments_broken
+        return self.commitments_kept + self.commitments_late + self.commitments_broken + self.commitments_reduced
 
     def to_json(self) -> dict[str, Any]:
         """Return the figures as plain JSON values (times in UTC, durations in seconds)."""
@@ -374,6 +416,7 @@ class Responsiveness:
                 "late": self.commitments_late,
                 "broken": self.commitments_broken,
                 "withdrawn": self.commitments_withdrawn,
+                "reduced": self.commitments_reduced,
             },
         }
 
