@@ -130,6 +130,18 @@ def test_no_sideways_scrolling_at_320_px(checked: dict[str, list[dict]], site: s
     assert narrow and all(width <= 320 for _, _, width in narrow), narrow
 
 
+def test_the_ledger_shows_the_current_due_date_at_320_px(checked: dict[str, list[dict]]) -> None:
+    """The due date columns scroll inside the table; under each title the current due date is in view."""
+    for site in ("en", "de"):
+        (narrow,) = [p for p in checked[site] if p["page"] == "commitments/" and p["width"] == 320
+                     and p["scheme"] == "light"]
+        assert narrow["dueInline"]["visible"] and narrow["dueInline"]["right"] <= 320, narrow["dueInline"]
+        assert narrow["dueInline"]["text"].startswith(("Due ", "Fällig "))
+        (wide,) = [p for p in checked[site] if p["page"] == "commitments/" and p["width"] == 1280
+                   and p["scheme"] == "light"]
+        assert wide["dueInline"]["visible"] is False  # the column shows it
+
+
 @pytest.mark.parametrize(("site", "lang"), [("en", "en"), ("de", "de"), ("custom", "en")])
 def test_pages_say_their_language(checked: dict[str, list[dict]], site: str, lang: str) -> None:
     assert {p["lang"] for p in checked[site]} == {lang}
