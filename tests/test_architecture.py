@@ -28,7 +28,8 @@ ALLOWED: dict[str, set[str]] = {
     "authoring": {"content", "view"},
     "build": {"content", "view", "outputs"},
     "preview": {"content", "view", "outputs", "build"},
-    "cli": {"content", "view", "outputs", "build", "check", "authoring", "preview"},
+    "notify": {"content", "view", "outputs"},
+    "cli": {"content", "view", "outputs", "build", "check", "authoring", "preview", "notify"},
     "__main__": {"cli"},
 }
 

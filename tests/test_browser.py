@@ -77,7 +77,7 @@ def every_page_type(view: StatusView) -> list[str]:
     pages += [m.path for m in view.maintenance][:1]
     pages += [next(iter(view.components.values())).path, "commitments/"]
     pages += [c.path for c in view.commitments if c.changes][:1]
-    pages += ["history/", *[m.path for m in view.months][:1], "expect/", "no-such-page/"]
+    pages += ["history/", *[m.path for m in view.months][:1], "expect/", "subscribe/", "no-such-page/"]
     return list(dict.fromkeys(pages))
 
 
@@ -128,6 +128,18 @@ def test_no_accessibility_violations(checked: dict[str, list[dict]], site: str) 
 def test_no_sideways_scrolling_at_320_px(checked: dict[str, list[dict]], site: str) -> None:
     narrow = [(p["page"], p["scheme"], p["scrollWidth"]) for p in checked[site] if p["width"] == 320]
     assert narrow and all(width <= 320 for _, _, width in narrow), narrow
+
+
+def test_the_ledger_shows_the_current_due_date_at_320_px(checked: dict[str, list[dict]]) -> None:
+    """The due date columns scroll inside the table; under each title the current due date is in view."""
+    for site in ("en", "de"):
+        (narrow,) = [p for p in checked[site] if p["page"] == "commitments/" and p["width"] == 320
+                     and p["scheme"] == "light"]
+        assert narrow["dueInline"]["visible"] and narrow["dueInline"]["right"] <= 320, narrow["dueInline"]
+        assert narrow["dueInline"]["text"].startswith(("Due ", "Fällig "))
+        (wide,) = [p for p in checked[site] if p["page"] == "commitments/" and p["width"] == 1280
+                   and p["scheme"] == "light"]
+        assert wide["dueInline"]["visible"] is False  # the column shows it
 
 
 @pytest.mark.parametrize(("site", "lang"), [("en", "en"), ("de", "de"), ("custom", "en")])

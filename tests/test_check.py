@@ -534,7 +534,10 @@ def test_workflows_for_status_repositories() -> None:
     assert gitlab["check"]["variables"]["GIT_DEPTH"] == "0"
     deploy = publish["jobs"]["publish"]
     assert "needs" not in deploy, "a failing check must not stop an honest page from being published"
-    assert [s.get("uses", s.get("run")) for s in deploy["steps"]][-4:] == [
+    assert [s.get("uses", s.get("run")) for s in deploy["steps"]][-7:-3] == [
         "statusgen build content -o public", "actions/configure-pages@v5", "actions/upload-pages-artifact@v3",
         "actions/deploy-pages@v4"]
+    # Then notify, after a successful deploy (tests/test_notify.py runs the step).
+    assert [s.get("name", s.get("uses")) for s in deploy["steps"]][-3:] == [
+        "actions/cache/restore@v4", "statusgen notify", "actions/cache/save@v4"]
     assert deploy["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}

@@ -23,7 +23,7 @@ from .conftest import BASE_SITE, EXAMPLE_SITE
 #: Keywords draft-07 knows as well: editors that implement only draft-07 check files the same way.
 DRAFT7_KEYWORDS = {
     "$schema", "$id", "$comment", "title", "description", "type", "properties", "additionalProperties",
-    "required", "enum", "pattern", "minLength", "maxLength", "minimum", "items", "minItems", "uniqueItems",
+    "required", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum", "items", "minItems", "uniqueItems",
     "propertyNames", "minProperties", "oneOf", "anyOf", "format", "examples", "contentMediaType",
 }
 

@@ -10,6 +10,7 @@ into a status site, feeds and JSON. The packages read as the pipeline (docs/arch
     check/     silence, broken promises and rewritten history, reported
     authoring/ the commands that write content files; init and list
     preview/   statusgen serve: rebuild what a save changed, reload the tabs
+    notify/    statusgen notify: every new post to chat, webhooks and e-mail, once
     cli/       argv -> a command -> an exit status
 
 Base modules every part may use: errors, timeutil, fsutil, urls, resources.

@@ -26,6 +26,7 @@ from .outputs.posts import published_posts
 from .outputs.sitemap import Sitemap
 from .outputs.statuspage import StatuspageApi
 from .outputs.theme import Theme
+from .outputs.widget import Widget
 from .outputs.write import refuse_clashes, write_site
 from .urls import HEADERS
 from .view import StatusView, derive
@@ -60,7 +61,8 @@ def _count(n: int, noun: str) -> str:
 
 
 #: Everything besides the pages: each a class whose instances make ``{output path: bytes}`` from a context.
-GENERATORS: tuple[Callable[[], Generator], ...] = (Feeds, StatuspageApi, NativeApi, Calendar, Badges, Sitemap)
+GENERATORS: tuple[Callable[[], Generator], ...] = (Feeds, StatuspageApi, NativeApi, Calendar, Badges, Sitemap,
+                                                  Widget)
 
 
 def render_all(view: StatusView, theme: Theme, *, jobs: int = 1) -> dict[str, bytes]:

@@ -17,6 +17,8 @@ HOME = ""
 COMMITMENTS = "commitments/"
 HISTORY = "history/"
 EXPECT = "expect/"
+#: Every way to follow the site: feeds, calendar, e-mail, chat, the banner for other sites.
+SUBSCRIBE = "subscribe/"
 #: Served by hosts in place of a missing URL.
 NOT_FOUND = "404.html"
 #: The theme's static files and the logo, each published under a name carrying a hash of its
@@ -35,6 +37,8 @@ BADGE_SVG = "badge.svg"
 BADGE_JSON = "badge.json"
 
 CALENDAR = "maintenance.ics"
+#: The banner other sites embed with one <script> tag; its URL never changes (never fingerprinted).
+WIDGET = "widget.js"
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 #: Statuspage-compatible documents live under this folder; what they have no room for, in NATIVE_API.
@@ -136,7 +140,9 @@ class Urls:
     COMMITMENTS = COMMITMENTS
     HISTORY = HISTORY
     EXPECT = EXPECT
+    SUBSCRIBE = SUBSCRIBE
     CALENDAR = CALENDAR
+    WIDGET = WIDGET
     NATIVE_API = NATIVE_API
     incident = staticmethod(incident)
     maintenance = staticmethod(maintenance)
@@ -163,7 +169,9 @@ ROUTES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(patter
     ("history", r"history/(?:index\.html)?"),
     ("month", r"history/\d{4}/\d{2}/(?:index\.html)?"),
     ("expect", r"expect/(?:index\.html)?"),
-    ("feed", rf"(?:(?:components/{_ID}/)|commitments/)?{_FEED}"),
+    ("subscribe", r"subscribe/(?:index\.html)?"),
+    ("feed", rf"(?:(?:components/{_ID}/)|(?:incidents/{_ID}/)|commitments/)?{_FEED}"),
+    ("widget", re.escape(WIDGET)),
     ("badge", rf"(?:components/{_ID}/)?badge\.(?:svg|json)"),
     ("calendar", re.escape(CALENDAR)),
     ("api", r"api/v2/(?:summary|status|components|incidents|incidents/unresolved|scheduled-maintenances"

@@ -61,6 +61,13 @@ try {
         const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
         const lang = await page.evaluate(() => document.documentElement.lang);
         const result = { page: target, scheme, width, lang, violations: [], scrollWidth };
+        // The ledger's current due date must be readable without scrolling sideways.
+        result.dueInline = await page.evaluate(() => {
+          const el = document.querySelector(".due-inline");
+          if (!el) return null;
+          const r = el.getBoundingClientRect();
+          return { visible: el.checkVisibility(), right: r.right, text: el.textContent.trim() };
+        });
         if (width === 1280) {
           await page.addScriptTag({ content: axeSource });
           // The markup is the same in both schemes, only colours change: the dark run checks the

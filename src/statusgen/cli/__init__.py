@@ -20,7 +20,7 @@ import click
 
 from .. import __version__
 from ..errors import visible
-from . import authoring, site
+from . import authoring, notify, site
 from .options import CONTEXT_SETTINGS, StdoutBroken, TimeParam
 
 __all__ = ["TimeParam", "cli", "entry_point", "main"]
@@ -65,9 +65,9 @@ def cli(verbosity: int | None) -> None:
 
 
 
-for command in (site.build, site.serve, site.check, site.list_items, site.schema, site.init, site.host, authoring.new,
-                authoring.update, authoring.resolve, authoring.deliver, authoring.postpone, authoring.reschedule,
-                authoring.cancel, authoring.postmortem):
+for command in (site.build, site.serve, site.check, site.list_items, site.schema, site.init, site.host,
+                notify.notify, authoring.new, authoring.update, authoring.resolve, authoring.deliver,
+                authoring.postpone, authoring.reschedule, authoring.cancel, authoring.postmortem):
     cli.add_command(command)
 
 

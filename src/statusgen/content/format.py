@@ -10,9 +10,35 @@ from __future__ import annotations
 
 from .. import timeutil
 from ..resources import shipped_languages
-from .model import CommitmentStatus, ComponentStatus, Impact, IncidentStatus, MaintenanceStatus, Scope
+from .model import (
+    NOTIFY_EVENT_GROUPS,
+    NOTIFY_EVENTS,
+    ChannelType,
+    CommitmentStatus,
+    ComponentStatus,
+    Impact,
+    IncidentStatus,
+    MaintenanceStatus,
+    Scope,
+)
 from .validation import Field, ListOf, MapOf, MapOrList, Obj
-from .values import BaseUrl, Choice, Color, Duration, Email, Int, Slug, Str, Time, TimeOrDate, Url, Zone
+from .values import (
+    BaseUrl,
+    Choice,
+    Color,
+    Duration,
+    Email,
+    EnvName,
+    Host,
+    Int,
+    RelPath,
+    Slug,
+    Str,
+    Time,
+    TimeOrDate,
+    Url,
+    Zone,
+)
 
 _INCIDENT_COMPONENT_STATUS = Choice.of(ComponentStatus, exclude=[ComponentStatus.UNDER_MAINTENANCE])
 
@@ -58,6 +84,45 @@ COLORS = Obj(
     doc="The site's own colours; status colours stay the theme's, so every site reads the same.",
 )
 
+#: The keys of a notification channel; which ones each type takes is checked in :mod:`.notify_settings`.
+CHANNEL = Obj(
+    Field("type", Choice.of(ChannelType), "slack, teams or discord (their incoming webhooks), webhook (JSON in "
+          "Statuspage's webhook shape) or email (SMTP).", required=True),
+    Field("name", Slug(), "The channel's name in the log and in the `--state` file (default: its type); give "
+          "one to each of several channels of the same type. Renaming it sends its posts again."),
+    Field("components", ListOf(Slug(), min_items=1, unique=True), "Only posts about these components "
+          "(default: all posts, including commitments about no component)."),
+    Field("events", ListOf(Choice(NOTIFY_EVENT_GROUPS + NOTIFY_EVENTS, noun="event"), min_items=1, unique=True),
+          "Only these events (e.g. incident.created) or groups (incident, maintenance, commitment, component); "
+          "default: all."),
+    Field("url", Url(), "webhook: the receiver's URL, when it is not a secret (otherwise `url_env`)."),
+    Field("url_env", EnvName, "slack, teams, discord, webhook: the environment variable holding the webhook URL "
+          "(a CI secret: whoever has a chat webhook URL can post to the channel)."),
+    Field("secret_env", EnvName, "webhook: the environment variable holding the key that signs every request "
+          "(HMAC-SHA256, header X-Statusgen-Signature)."),
+    Field("host", Host, "email: the SMTP server."),
+    Field("port", Int(minimum=1, maximum=65535), "email: the SMTP port (default: 587 for starttls, 465 for ssl, "
+          "25 for none)."),
+    Field("tls", Choice(["starttls", "ssl", "none"], noun="TLS mode"), "email: starttls (upgrade a plain "
+          "connection), ssl (TLS from the start) or none (only to a server on this machine).", default="starttls"),
+    Field("username_env", EnvName, "email: the environment variable holding the SMTP user name."),
+    Field("password_env", EnvName, "email: the environment variable holding the SMTP password."),
+    Field("from", Email(), "email: the sender address."),
+    Field("to_file", RelPath, "email: the subscriber list, one address a line (`#` starts a comment), relative "
+          "to site.yaml inside the site folder; read by notify only, never published."),
+    Field("to_env", EnvName, "email: the environment variable holding the subscriber addresses (separated by "
+          "commas, spaces or new lines)."),
+    Field("unsubscribe", Str(max_length=500), "email: how a recipient unsubscribes, an https URL or an address "
+          "(the List-Unsubscribe header); default: a mail to `from`."),
+    doc="A channel `statusgen notify` delivers new posts to.",
+)
+
+SUBSCRIBE = Obj(
+    Field("email_url", Url(), "A page where customers sign up for e-mail updates."),
+    Field("email_address", Email(), "An address customers write to to get e-mail updates."),
+    doc="How customers sign up for e-mail, shown on the Subscribe page.",
+)
+
 SITE = Obj(
     Field("title", Str(max_length=200), "Title of the status site.", required=True),
     Field("base_url", BaseUrl(), "Absolute URL the site is published at; used in feeds, links and the API.",
@@ -83,6 +148,9 @@ SITE = Obj(
     Field("colors", COLORS, COLORS.doc),
     Field("components", ListOf(COMPONENT, min_items=1), "The components, in the order customers see them.",
           required=True),
+    Field("subscribe", SUBSCRIBE, SUBSCRIBE.doc),
+    Field("notify", ListOf(CHANNEL, min_items=1), "Where `statusgen notify` delivers every new post: chat "
+          "channels, webhooks, e-mail. Secrets only by the name of the environment variable that holds them."),
     doc="Site settings, components and communication policy (site.yaml).",
 )
 

@@ -133,6 +133,68 @@ class Colors:
     accent_dark: str
 
 
+class ChannelType(enum.Enum):
+    """Where ``statusgen notify`` delivers (site.yaml ``notify[].type``)."""
+
+    SLACK = "slack"
+    TEAMS = "teams"
+    DISCORD = "discord"
+    WEBHOOK = "webhook"
+    EMAIL = "email"
+
+
+#: What a notification can be about (site.yaml ``notify[].events``), grouped by the part before the dot.
+#: Every post is one of these; ``component.updated`` is the Statuspage component payload that
+#: ``webhook`` channels also get for each component whose status a post changes.
+NOTIFY_EVENTS = (
+    "incident.created", "incident.updated", "incident.corrected", "incident.impact_changed",
+    "incident.resolved", "incident.postmortem",
+    "maintenance.scheduled", "maintenance.rescheduled", "maintenance.started", "maintenance.updated",
+    "maintenance.completed", "maintenance.cancelled",
+    "commitment.made", "commitment.updated", "commitment.delivered", "commitment.withdrawn",
+    "component.updated",
+)
+NOTIFY_EVENT_GROUPS = tuple(dict.fromkeys(event.partition(".")[0] for event in NOTIFY_EVENTS))
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """One place ``statusgen notify`` delivers new posts to (site.yaml ``notify:``).
+
+    Secrets are never here: only the names of the environment variables that hold them.
+    """
+
+    name: str
+    type: ChannelType
+    #: Only posts about these components (empty: all).
+    components: tuple[str, ...] = ()
+    #: Only these events or event groups (empty: all), see :mod:`statusgen.notify.events`.
+    events: tuple[str, ...] = ()
+    url: str = ""
+    url_env: str = ""
+    secret_env: str = ""
+    host: str = ""
+    port: int = 0
+    tls: str = "starttls"
+    username_env: str = ""
+    password_env: str = ""
+    sender: str = ""
+    #: The subscriber list: a file in the site folder (one address a line), or a variable.
+    to_file: Path | None = None
+    to_env: str = ""
+    #: Where a recipient unsubscribes: a URL or an address (List-Unsubscribe).
+    unsubscribe: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Subscribe:
+    """How customers sign up for e-mail, shown on the Subscribe page (site.yaml ``subscribe:``)."""
+
+    email_url: str = ""
+    email_address: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class Site:
     title: str
@@ -154,6 +216,10 @@ class Site:
     #: The site's logo file (``logo:``), shown in place of the title, and its dark-scheme variant.
     logo: Path | None = None
     logo_dark: Path | None = None
+    #: Where ``statusgen notify`` delivers new posts (``notify:``); never read by the build.
+    notify: tuple[Channel, ...] = ()
+    #: How customers sign up for e-mail (``subscribe:``), for the Subscribe page.
+    subscribe: Subscribe = field(default_factory=Subscribe)
 
 
 @dataclass(frozen=True, slots=True)

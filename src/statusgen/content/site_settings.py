@@ -20,6 +20,7 @@ from .appearance import read_appearance
 from .format import POLICY, SITE, UPDATE_EVERY
 from .limits import FILE_LIMIT
 from .model import Component, Contact, Impact, Policy, Site, Source
+from .notify_settings import read_channels, read_subscribe
 from .validation import INVALID, Context, Record, line_of
 from .yamlfile import compose, is_tree
 
@@ -47,9 +48,10 @@ def read_settings(root: Path, ctx: Context, node: yaml.Node) -> Settings:
     zone = rec.get("timezone") or timeutil.UTC
     components = _components(rec, ctx)
     ids = frozenset(c.id for c in components)
+    channels = read_channels(rec, ids, ctx)
     policy = rec.get("policy") or POLICY.convert(_EMPTY, ctx)
     every = policy.get("update_every") or UPDATE_EVERY.convert(_EMPTY, ctx)
-    if not all(_valid(r) for r in (rec, policy, every)):
+    if channels is None or not all(_valid(r) for r in (rec, policy, every)):
         return Settings(None, zone, ids)
     contact = rec.get("contact")
     base_url = rec["base_url"]
@@ -77,6 +79,8 @@ def read_settings(root: Path, ctx: Context, node: yaml.Node) -> Settings:
         colors=look.colors,
         logo=look.logo,
         logo_dark=look.logo_dark,
+        notify=channels,
+        subscribe=read_subscribe(rec),
     )
     return Settings(site, zone, ids)
 

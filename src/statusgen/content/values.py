@@ -160,8 +160,9 @@ class Email(ValueType):
 class Int(ValueType):
     what = "a whole number"
 
-    def __init__(self, minimum: int = 0) -> None:
+    def __init__(self, minimum: int = 0, maximum: int | None = None) -> None:
         self.minimum = minimum
+        self.maximum = maximum
 
     def convert(self, node: yaml.Node, ctx: Context) -> Any:
         text = self._scalar(node, ctx)
@@ -174,10 +175,16 @@ class Int(ValueType):
         if value < self.minimum:
             ctx.report(node, f"expected a number of at least {self.minimum}, got {value}")
             return INVALID
+        if self.maximum is not None and value > self.maximum:
+            ctx.report(node, f"expected a number of at most {self.maximum}, got {value}")
+            return INVALID
         return value
 
     def json_schema(self) -> dict[str, Any]:
-        return {"type": "integer", "minimum": self.minimum}
+        schema: dict[str, Any] = {"type": "integer", "minimum": self.minimum}
+        if self.maximum is not None:
+            schema["maximum"] = self.maximum
+        return schema
 
 
 class Choice(ValueType):
@@ -279,3 +286,37 @@ Duration = _Parsed(
     "a duration",
     {"type": "string", "pattern": r"^\s*(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?\s*$"},
 )
+
+
+class Pattern(ValueType):
+    """Text matching a regular expression: an environment variable's name, a host name, a relative path."""
+
+    def __init__(self, pattern: str, what: str, hint: str) -> None:
+        self.pattern = re.compile(pattern)
+        self.what = what
+        self.hint = hint
+
+    def convert(self, node: yaml.Node, ctx: Context) -> Any:
+        text = self._scalar(node, ctx)
+        if text is None:
+            return INVALID
+        if not self.pattern.fullmatch(text):
+            ctx.report(node, f"{text!r} is not {self.what}", self.hint)
+            return INVALID
+        return text
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": f"^(?:{self.pattern.pattern})$"}
+
+
+#: The name of an environment variable (never its value: secrets stay in CI's secret store).
+EnvName = Pattern(r"[A-Za-z_][A-Za-z0-9_]{0,127}", "the name of an environment variable",
+                  "letters, digits and underscores, not starting with a digit, e.g. SLACK_WEBHOOK_URL; give the "
+                  "name of the variable that holds the secret, never the secret itself")
+#: A host name or an IP address (an SMTP server).
+Host = Pattern(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}[A-Za-z0-9])?|\[?[0-9A-Fa-f:.]{2,45}\]?", "a host name",
+               "e.g. smtp.example.com or 127.0.0.1, without a scheme or a port (the port has its own key)")
+#: A file below the site folder, written with forward slashes: no absolute path, no `..`.
+RelPath = Pattern(r"(?!/)(?!.*(?:^|/)\.\.(?:/|$))[A-Za-z0-9_.][A-Za-z0-9_./-]{0,254}", "a file in the site folder",
+                  "a path relative to site.yaml inside the site folder, e.g. subscribers.txt (letters, digits, "
+                  "`.`, `_`, `-` and `/`; no `..`)")

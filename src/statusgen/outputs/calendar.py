@@ -19,6 +19,7 @@ import icalendar
 from .. import __version__, timeutil, urls
 from ..content.model import MaintenanceStatus
 from ..view import MaintenanceView, StatusView
+from . import markup
 from .context import RenderContext
 
 PATH = urls.CALENDAR
@@ -113,11 +114,11 @@ def _description(view: StatusView, mv: MaintenanceView) -> str:
         "Affects: " + ", ".join(f"{names.get(cid, cid)} ({status.label.lower()})"
                                 for cid, status in mv.components.items()),
         "",
-        m.body.strip(),
+        markup.plain_text(m.body),
     ]
     if m.updates:
         lines += ["", "Updates:"]
-        lines += [f"- {when(u.at)}, {u.status.label}: {u.body.strip()}" for u in m.updates]
+        lines += [f"- {when(u.at)}, {u.status.label}: {markup.plain_text(u.body)}" for u in m.updates]
     lines += ["", f"Details and updates: {view.site.base_url + mv.path}"]
     return "\n".join(lines)
 

@@ -22,7 +22,7 @@ from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 from markupsafe import Markup
 
 from .. import __version__, timeutil, urls
-from ..view import StatusView
+from ..view import IncidentView, StatusView
 from .context import RenderContext
 from .posts import Post, PostKind, latest
 
@@ -60,7 +60,16 @@ def feeds_of(view: StatusView) -> list[Feed]:
                           f"Every update on incidents and maintenance affecting {component.name}."))
     feeds.append(Feed(urls.COMMITMENTS, urls.COMMITMENTS, f"Commitments · {site.title}",
                       "Every update on the promises we made to customers, until each is delivered."))
+    # One per incident, so a customer can follow just the one that hurts them.
+    feeds += [Feed(incident.path, incident.path, f"{incident.title} · {site.title}",
+                   "Every update on this incident until it is resolved, and its postmortem.")
+              for incident in incidents_with_feeds(view)]
     return feeds
+
+
+def incidents_with_feeds(view: StatusView) -> list[IncidentView]:
+    """Return the incidents that have a feed of their own (see :meth:`IncidentView.has_feed`)."""
+    return [i for i in view.incidents if i.has_feed(view.now)]
 
 
 class Feeds:
@@ -113,6 +122,14 @@ def _entries(view: StatusView, posts: Sequence[Post]) -> dict[str, list[Post]]:
             break
     for shown in view.components.values():
         entries[shown.path] = by_component[shown.id]
+    # Each incident's feed: all of its posts (an incident has few), newest first.
+    by_incident: dict[str, list[Post]] = {incident.path: [] for incident in incidents_with_feeds(view)}
+    for post in posts:
+        if post.kind in (PostKind.INCIDENT, PostKind.POSTMORTEM) and post.path in by_incident:
+            found = by_incident[post.path]
+            if len(found) < limit:
+                found.append(post)
+    entries.update(by_incident)
     return entries
 
 

@@ -152,3 +152,19 @@ def plain(text: str) -> str:
     """Return the text of ``text`` (Markdown) without markup, for titles and summaries."""
     stripped = nh3.clean(_renderer(text), tags=set())
     return html.unescape(re.sub(r"\s+", " ", stripped)).strip()
+
+
+def plain_text(text: str) -> str:
+    """Return ``text`` (Markdown) as readable plain text, keeping paragraphs and list items on their lines.
+
+    For places that show no markup, like a calendar event's description: ``**now**`` is
+    ``now``, a link is its text followed by its address in parentheses.
+    """
+    cleaned = str(render(text)).replace("<li>", "<li>- ")
+    cleaned = re.sub(r'<a href="([^"]*)"[^>]*>(.*?)</a>', lambda m: m.group(2) if m.group(2) == html.unescape(
+        m.group(1)) else f"{m.group(2)} ({m.group(1)})", cleaned, flags=re.S)
+    cleaned = re.sub(r"</(?:p|li|h[2-6]|pre|blockquote|tr)>|<br\s*/?>", "\n", cleaned)
+    stripped = re.sub(r"<[^>]*>", "", cleaned)  # sanitised HTML: every < left is a tag
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in html.unescape(stripped).splitlines()]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return re.sub(r"(?m)^(- .*)\n\n(?=- )", r"\1\n", text)

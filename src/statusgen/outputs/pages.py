@@ -99,6 +99,7 @@ def page_slots(view: StatusView) -> list[PageEntry | ItemPages]:
         ItemPages(COMMITMENTS, view.commitments),
         (Page(urls.HISTORY, "History", "history.html"), {}),
         (Page(urls.EXPECT, "What to expect", "expect.html"), {}),
+        (Page(urls.SUBSCRIBE, "Subscribe", "subscribe.html"), {}),
         *[(Page(month.path, month.first_day.strftime("%B %Y"), "month.html"), {"month": month})
           for month in view.months],
         (Page(urls.NOT_FOUND, "Page not found", "404.html", absolute_links=True), {}),

@@ -409,3 +409,12 @@ def _changes_of(item: IncidentView | MaintenanceView, now: dt.datetime, memo: di
 
 def _parse(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
+
+
+def v2_objects(ctx: RenderContext) -> _V2:
+    """Return the builder of Statuspage v2 objects for ``ctx``.
+
+    ``statusgen notify`` sends the same incident and component objects in its webhooks
+    (Statuspage's webhook payloads embed them), so a consumer sees one shape everywhere.
+    """
+    return _V2(ctx, {})

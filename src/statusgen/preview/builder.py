@@ -423,7 +423,7 @@ def _item_of(entry: Entry) -> Any:
 _ITEM_TEMPLATES = frozenset(kind.template for kind in KINDS)
 #: Page templates that exist even when a site has no page of them yet.
 _PAGE_TEMPLATES = ("index.html", "incident.html", "maintenance.html", "component.html", "commitments.html",
-                   "commitment.html", "history.html", "expect.html", "month.html", "404.html")
+                   "commitment.html", "history.html", "expect.html", "month.html", "subscribe.html", "404.html")
 
 
 def _fingerprint(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:

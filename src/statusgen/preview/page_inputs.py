@@ -105,10 +105,11 @@ def _components(components: Iterable[ComponentView]) -> tuple[Any, ...]:
     return tuple((c.id, c.status, c.uptime, c.days) for c in components)
 
 
-def _incident(_: StatusView, variables: dict[str, Any]) -> Inputs:
+def _incident(view: StatusView, variables: dict[str, Any]) -> Inputs:
     incident: IncidentView = variables["incident"]
-    # Its postmortem lists its actions (commitments) with their state and due date.
-    return Inputs((incident, *incident.actions))
+    # Its postmortem lists its actions (commitments) with their state and due date; its feed
+    # is linked while it has one (open, and 90 days after it was resolved).
+    return Inputs((incident, *incident.actions), (incident.has_feed(view.now),))
 
 
 def _maintenance(_: StatusView, variables: dict[str, Any]) -> Inputs:
@@ -149,6 +150,11 @@ def _month(_: StatusView, variables: dict[str, Any]) -> Inputs:
     return Inputs((*month.incidents, *month.maintenance), (len(month.incidents), neighbours))
 
 
+def _subscribe(view: StatusView, _: dict[str, Any]) -> Inputs:
+    # Each component's feeds, and each open incident's.
+    return Inputs(tuple(view.open_incidents), (tuple((c.id, c.name) for c in view.components.values()),))
+
+
 def _nothing(_: StatusView, __: dict[str, Any]) -> Inputs:
     return Inputs()
 
@@ -159,7 +165,8 @@ PAGES: dict[str, PageDeps] = {
                                       "open_commitments", "recent_incidents", "groups", "components", "days",
                                       "figures", "incidents", "maintenance"}), _home),
     "incident.html": PageDeps(frozenset({"components"}), _incident,  # component names only
-                              own=lambda variables: not variables["incident"].actions),
+                              own=lambda variables: not variables["incident"].actions
+                              and variables["incident"].is_open),
     "maintenance.html": PageDeps(frozenset({"components"}), _maintenance,  # component names only
                                  own=lambda variables: True),
     "component.html": PageDeps(frozenset({"days"}), _component),
@@ -169,6 +176,7 @@ PAGES: dict[str, PageDeps] = {
     "history.html": PageDeps(frozenset({"months"}), _history),
     "expect.html": PageDeps(frozenset({"figures"}), _expect),
     "month.html": PageDeps(frozenset(), _month),
+    "subscribe.html": PageDeps(frozenset({"components", "open_incidents"}), _subscribe),
     "404.html": PageDeps(frozenset(), _nothing),
 }
 
