@@ -412,6 +412,20 @@ def test_dry_run_prints_and_sends_nothing(repo: Path, receiver: Receiver, mailbo
     assert "ana@test.example" not in out  # the subscriber list is private
 
 
+def test_a_dry_run_speaks_the_site_s_language(repo: Path, receiver: Receiver,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    site_yaml = repo / "content" / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text().replace("timezone: Europe/Berlin", "timezone: Europe/Berlin\n"
+                                                                                  "language: fr"))
+    assert notify(repo, "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert receiver.requests == []
+    assert "Nouvel incident : Login failures" in out
+    assert "Ce que vous pouvez faire maintenant" in out  # the workaround, under its French label
+    assert "Mise à jour de l’engagement : Canary deploys for the API" in out
+    assert "New incident" not in out and "What you can do now" not in out
+
+
 def test_state_file_that_is_not_one_is_refused(repo: Path, receiver: Receiver,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     (repo / ".notify-state.json").write_text("{not json")
