@@ -654,3 +654,16 @@ def test_every_page_carries_the_one_policy_and_it_allows_the_accent_style_by_has
         assert f"<style>{style}</style>" in text, page
     header = csp.policy([style], header=True)
     assert header.startswith(expected) and header.endswith("frame-ancestors 'none'")
+
+
+def test_the_reader_s_zone_is_left_to_the_script_and_the_site_s_zone_stands_without_it(german_site: Path) -> None:
+    """Without JavaScript, windows and the latest update are in the site's zone; the script's spans are empty."""
+    home = (german_site / "index.html").read_text(encoding="utf-8")
+    assert ('<span class="when"><time datetime="2026-11-25T10:35:00Z">25. Nov. 2026, 11:35 CET</time>'
+            '<span class="reader-time" data-start="2026-11-25T11:35:00+01:00"></span></span>') in home
+    assert ('2. Dez. 2026, 01:00 CET</time> – <time datetime="2026-12-02T03:00:00Z">04:00 CET</time>'
+            '<span class="reader-time" data-start="2026-12-02T01:00:00+01:00" data-end="2026-12-02T04:00:00+01:00">'
+            '</span>') in home
+    page = (german_site / "maintenance" / "2026-12-02-postgres-upgrade" / "index.html").read_text(encoding="utf-8")
+    assert '<span class="reader-time" data-start="2026-12-02T01:00:00+01:00" data-end="2026-12-02T04:00:00+01:00">' \
+           '</span>' in page
