@@ -463,24 +463,40 @@ def test_every_notify_message_of_the_catalog_is_used() -> None:
     assert sorted(k for k in keys if f'"notify.{k}"' not in code and f"'notify.{k}'" not in code) == []
 
 
-def test_the_publish_workflow_s_notify_step_delivers_as_a_push_would(repo: Path, receiver: Receiver) -> None:
-    """Run the step of the workflow `statusgen init` writes, with the commit before the push."""
-    import sys
+SKELETON_HOSTS = ROOT / "src/statusgen/authoring/skeleton/hosts"
 
+
+def _notify_script(host: str) -> tuple[str, dict[str, str], set[str]]:
+    """Return the notify step of a host's workflow or pipeline, the variable naming the commit before, and the
+    paths its cache keeps."""
     import yaml
 
-    workflow = yaml.safe_load((ROOT / "src/statusgen/authoring/skeleton/hosts/github-pages/publish.yml").read_text())
-    steps = workflow["jobs"]["publish"]["steps"]
+    if host == "gitlab-pages":
+        job = yaml.safe_load((SKELETON_HOSTS / "gitlab-pages/gitlab-ci.yml").read_text())["notify"]
+        assert "$CI_COMMIT_BEFORE_SHA" in job["rules"][0]["if"]
+        return "\n".join(job["script"]), {"before": "CI_COMMIT_BEFORE_SHA"}, {p for c in job["cache"]
+                                                                                for p in c["paths"]}
+    steps = yaml.safe_load((SKELETON_HOSTS / host / "publish.yml").read_text())["jobs"]["publish"]["steps"]
     (step,) = [s for s in steps if s.get("name") == "statusgen notify"]
     assert "github.event.before" in step["if"]
+    cached = {s["with"]["path"] for s in steps if str(s.get("uses", "")).startswith("actions/cache/")}
+    return step["run"], {"before": "BEFORE"}, cached
+
+
+@pytest.mark.parametrize("host", ["github-pages", "cloudflare-pages", "s3", "gitlab-pages"])
+def test_each_host_s_notify_step_delivers_as_a_push_would(repo: Path, receiver: Receiver, host: str) -> None:
+    """Run the step of the workflow (or GitLab job) `statusgen init` writes, with the commit before the push."""
+    import sys
+
+    script, names, cached = _notify_script(host)
     before = subprocess.run(["git", "rev-parse", "HEAD~1"], cwd=repo, capture_output=True, text=True,
                             check=True).stdout.strip()
-    env = {**os.environ, "BEFORE": before, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env = {**os.environ, names["before"]: before,
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     for _ in range(2):  # a re-run of the job sends nothing twice
-        done = subprocess.run(["bash", "-c", step["run"]], cwd=repo, env=env, capture_output=True, text=True,
+        done = subprocess.run(["bash", "-c", script], cwd=repo, env=env, capture_output=True, text=True,
                               timeout=120)
         assert done.returncode == 0, done.stderr
     assert len(receiver.accepted("slack")) == 2
     assert (repo / ".statusgen-notify-state.json").is_file()
-    cached = [s for s in steps if str(s.get("uses", "")).startswith("actions/cache/")]
-    assert {s["with"]["path"] for s in cached} == {".statusgen-notify-state.json"}
+    assert ".statusgen-notify-state.json" in cached  # kept between runs
