@@ -246,7 +246,6 @@ def test_cloudflare_pages_builds_and_uploads_public(status_repo: dict[str, Any],
     secrets = {f"secrets.{name}": "x" for name in ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_ACCOUNT_ID",
                                                    "CLOUDFLARE_PAGES_PROJECT")}
     run_job(machine, workflow, "check", repo, FIRST_PUSH)
-    assert run_job(machine, workflow, "publish", repo, secrets)[-1] == "cloudflare/wrangler-action@v3"
     # A push: notify runs after the upload (nothing to tell here: this site has no `notify:`).
     used = run_job(machine, workflow, "publish", repo, {**secrets, **a_push(repo)})
     assert used[-3:] == ["cloudflare/wrangler-action@v3", "actions/cache/restore@v4", "actions/cache/save@v4"]
@@ -276,8 +275,6 @@ def test_s3_copies_static_files_first_with_their_cache_rules(status_repo: dict[s
                "secrets.S3_BUCKET": "status-acme"}
     machine.env = {**machine.env, "PATH": f"{fake}{os.pathsep}{machine.env['PATH']}"}
     try:
-        run_job(machine, workflow, "publish", repo, secrets)
-        calls.unlink()
         run_job(machine, workflow, "publish", repo, {**secrets, **a_push(repo)})  # notify after the copy
     finally:
         machine.env["PATH"] = machine.env["PATH"].split(os.pathsep, 1)[1]
@@ -302,12 +299,15 @@ def test_the_gitlab_pipeline_checks_merge_requests_and_publishes_pages(status_re
     pipeline = yaml.safe_load((repo / ".gitlab-ci.yml").read_text(encoding="utf-8"))
     before = pipeline["default"]["before_script"]
 
-    def run_pipeline(ci: dict[str, str]) -> list[str]:
+    def run_pipeline(ci: dict[str, str], only: tuple[str, ...] | None = None) -> list[str]:
         ran = []
         for name, job in pipeline.items():
             if not isinstance(job, dict) or "script" not in job:
                 continue
             if not any(_gitlab_rule(rule["if"], ci) for rule in job.get("rules", [])):
+                continue
+            if only is not None and name not in only:
+                ran.append(name)  # it would run; the test has run it already
                 continue
             script = "\n".join([*before, *job["script"]])
             done = machine.run(script, repo, {**ci, **pipeline.get("variables", {}), **job.get("variables", {}),
@@ -323,13 +323,13 @@ def test_the_gitlab_pipeline_checks_merge_requests_and_publishes_pages(status_re
     # needing only `pages` and keeping its state file in the cache; a schedule does not notify.
     head = offline.git(repo, "rev-parse", "HEAD").strip()
     assert run_pipeline({"CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "main", "CI_DEFAULT_BRANCH": "main",
-                         "CI_COMMIT_BEFORE_SHA": head}) == ["check", "pages", "notify"]
+                         "CI_COMMIT_BEFORE_SHA": head}, only=("notify",)) == ["check", "pages", "notify"]
     notify = pipeline["notify"]
     assert notify["needs"] == [{"job": "pages", "artifacts": False}]
     assert {"key": "statusgen-notify", "paths": [".statusgen-notify-state.json"], "when": "always"} in notify["cache"]
     assert "check" not in str(notify["needs"])
     assert run_pipeline({"CI_PIPELINE_SOURCE": "schedule", "CI_COMMIT_BRANCH": "main", "CI_DEFAULT_BRANCH": "main",
-                         "CI_COMMIT_BEFORE_SHA": "0" * 40}) == ["check", "pages"]
+                         "CI_COMMIT_BEFORE_SHA": "0" * 40}, only=()) == ["check", "pages"]
     assert run_pipeline({"CI_PIPELINE_SOURCE": "merge_request_event", "CI_DEFAULT_BRANCH": "main",
                          "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main"}) == ["check-merge-request"]
 
