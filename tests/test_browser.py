@@ -124,6 +124,24 @@ def test_no_accessibility_violations(checked: dict[str, list[dict]], site: str) 
     assert len({p["page"] for p in pages}) >= (12 if site != "custom" else 4)
 
 
+READER_TIMES = {
+    # The reader is in New York (EST, UTC-5), the site in Berlin (CET, UTC+1): the latest update of the
+    # open incident at 11:35 CET, the upcoming maintenance on 2 Dec 01:00-04:00 CET, the evening before there.
+    "en": {"": [" (05:35 your time)", " (Dec 1, 19:00 – 22:00 your time)"],
+           "maintenance/2026-12-02-postgres-upgrade/": [" (Dec 1, 19:00 – 22:00 your time)"]},
+    "de": {"": [" (05:35 Ihrer Zeit)", " (1. Dez., 19:00 – 22:00 Ihrer Zeit)"]},
+}
+
+
+@pytest.mark.parametrize("site", ["en", "de"])
+def test_windows_and_latest_updates_also_show_the_reader_s_time(checked: dict[str, list[dict]], site: str) -> None:
+    shown = {p["page"]: p["readerTimes"] for p in checked[site] if "readerTimes" in p}
+    for page, expected in READER_TIMES[site].items():
+        assert [r["text"] for r in shown[page]] == expected, page
+        # Next to the site's own time, which is all a reader without JavaScript sees (the span is empty).
+        assert all(" CET" in r["shown"] or " CEST" in r["shown"] for r in shown[page])
+
+
 @pytest.mark.parametrize("site", ["en", "de", "custom"])
 def test_no_sideways_scrolling_at_320_px(checked: dict[str, list[dict]], site: str) -> None:
     narrow = [(p["page"], p["scheme"], p["scrollWidth"]) for p in checked[site] if p["width"] == 320]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import html
+import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -289,3 +290,68 @@ def test_every_page_links_the_site_feeds(example: Path) -> None:
             assert ("application/rss+xml", BASE + "commitments/feed.xml") in parser.alternates
         for _, href in parser.alternates:
             assert (example / href[len(BASE):]).is_file(), f"{page}: {href} was not built"
+
+
+# -- the workaround of an open incident ----------------------------------------------------------
+
+WORKAROUND_INCIDENT = """
+title: API errors
+impact: major
+components: {api: partial_outage}
+workaround: Retry with **backoff**.
+updates:
+  - at: 2026-11-25T09:00:00+01:00
+    status: investigating
+    body: We are looking into errors on the API.
+  - at: 2026-11-25T10:00:00+01:00
+    status: identified
+    body: A bad deploy; rolling back.
+  - at: 2026-11-25T11:00:00+01:00
+    status: identified
+    workaround: Use the eu-west endpoint until the rollback completes.
+    body: Half of the regions are rolled back.
+"""
+
+
+def _entry_html(feed: Path, anchor: str) -> str:
+    entry = next(e for e in parse(feed).entries if e.id.endswith(anchor))
+    return str(entry.content[0].value)
+
+
+def test_feed_entries_carry_the_workaround_of_an_open_incident(make_site: Callable[..., Path],
+                                                               tmp_path: Path) -> None:
+    """Who follows an incident by feed learns what to do now, as the page's reader does; the JSON says it too."""
+    first_two, third = WORKAROUND_INCIDENT.split("  - at: 2026-11-25T11:00")
+    site = make_site({"incidents/2026-11-25-api-errors.yaml": first_two})
+    path = site / "incidents/2026-11-25-api-errors.yaml"
+    out = tmp_path / "out"
+    # After the second update: the workaround came with the first; the newest entry repeats it.
+    build(site, out, now=NOW)
+    feed = out / "incidents/2026-11-25-api-errors/atom.xml"
+    first, newest = _entry_html(feed, "#update-1"), _entry_html(feed, "#update-2")
+    assert "What you can do now, from this update on:" in first and "Retry with <strong>backoff</strong>" in first
+    assert "What you can do now</strong>" in newest and "Retry with <strong>backoff</strong>" in newest
+    # Our own JSON has it as a field; Statuspage's v2 has no field for it and stays as Statuspage's.
+    native = json.loads((out / "api/statusgen.json").read_text(encoding="utf-8"))
+    (incident,) = [i for i in native["incidents"] if i["id"] == "2026-11-25-api-errors"]
+    assert incident["open"] and incident["workaround"] == "Retry with **backoff**."
+    v2 = (out / "api/v2/incidents.json").read_text(encoding="utf-8")
+    assert "workaround" not in v2 and "backoff" not in v2
+
+    # A later update with a new workaround: its entry says so, the older ones no longer repeat the old one.
+    path.write_text(path.read_text(encoding="utf-8") + "  - at: 2026-11-25T11:00" + third.lstrip("\n"),
+                    encoding="utf-8")
+    build(site, out, now=NOW)
+    newest = _entry_html(feed, "#update-3")
+    assert "from this update on:</strong>" in newest and "eu-west endpoint" in newest
+    assert "backoff" not in newest and "backoff" not in _entry_html(feed, "#update-2")
+    native = json.loads((out / "api/statusgen.json").read_text(encoding="utf-8"))
+    (incident,) = [i for i in native["incidents"] if i["id"] == "2026-11-25-api-errors"]
+    assert incident["workaround"] == "Use the eu-west endpoint until the rollback completes."
+    assert "eu-west endpoint" in _entry_html(out / "components/api/atom.xml", "#update-3")
+
+    # Resolved: the workaround is no longer repeated as standing advice.
+    path.write_text(path.read_text(encoding="utf-8") + "  - at: 2026-11-25T11:30:00+01:00\n"
+                    "    status: resolved\n    body: Fixed.\n", encoding="utf-8")
+    build(site, out, now=NOW)
+    assert "What you can do now" not in _entry_html(feed, "#update-4")

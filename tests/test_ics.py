@@ -72,8 +72,8 @@ def test_window_status_and_description(example: bytes) -> None:
     assert upcoming["STATUS"] == "CONFIRMED" and upcoming["TRANSP"] == "TRANSPARENT"
     assert upcoming["DTSTAMP"].dt == dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)  # announced, not built
     description = str(upcoming["DESCRIPTION"])
-    assert "Window: 2 Dec 2026, 01:00 CET to 2 Dec 2026, 04:00 CET (3 h)" in description
-    assert "Affects: Managed databases (under maintenance)" in description
+    assert "Window: 2 Dec 2026, 01:00 CET – 04:00 CET (3 h)" in description  # as the page shows it
+    assert "Affects: Managed databases (Under maintenance)" in description
     assert "pg_partman" in description
     cancelled = by_uid["maintenance-2026-11-18-postgres-upgrade@status.acme.example"]
     assert cancelled["STATUS"] == "CANCELLED"
@@ -147,7 +147,7 @@ def test_a_rescheduled_event_moves_with_a_higher_sequence(make_site: Callable[..
                                                         dt.datetime(2026, 12, 2, 5, 0, tzinfo=dt.UTC))
     assert moved["DTSTAMP"].dt > before["DTSTAMP"].dt and moved["LAST-MODIFIED"].dt == moved["DTSTAMP"].dt
     assert moved["STATUS"] == "CONFIRMED"
-    assert "First announced for: 1 Dec 2026, 03:00 CET to 1 Dec 2026, 05:00 CET (2 h)" in str(moved["DESCRIPTION"])
+    assert "First announced for: 1 Dec 2026, 03:00 CET – 05:00 CET (2 h)" in str(moved["DESCRIPTION"])
     result = runner.invoke(cli, ["cancel", "db", "--body", "Not needed after all.", "--site", str(site)],
                            env={"STATUSGEN_NOW": "2026-11-24 11:00"})
     assert result.exit_code == 0, result.output

@@ -412,6 +412,20 @@ def test_dry_run_prints_and_sends_nothing(repo: Path, receiver: Receiver, mailbo
     assert "ana@test.example" not in out  # the subscriber list is private
 
 
+def test_a_dry_run_speaks_the_site_s_language(repo: Path, receiver: Receiver,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    site_yaml = repo / "content" / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text().replace("timezone: Europe/Berlin", "timezone: Europe/Berlin\n"
+                                                                                  "language: fr"))
+    assert notify(repo, "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert receiver.requests == []
+    assert "Nouvel incident : Login failures" in out
+    assert "Ce que vous pouvez faire maintenant" in out  # the workaround, under its French label
+    assert "Mise à jour de l’engagement : Canary deploys for the API" in out
+    assert "New incident" not in out and "What you can do now" not in out
+
+
 def test_state_file_that_is_not_one_is_refused(repo: Path, receiver: Receiver,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     (repo / ".notify-state.json").write_text("{not json")
@@ -449,24 +463,40 @@ def test_every_notify_message_of_the_catalog_is_used() -> None:
     assert sorted(k for k in keys if f'"notify.{k}"' not in code and f"'notify.{k}'" not in code) == []
 
 
-def test_the_publish_workflow_s_notify_step_delivers_as_a_push_would(repo: Path, receiver: Receiver) -> None:
-    """Run the step of the workflow `statusgen init` writes, with the commit before the push."""
-    import sys
+SKELETON_HOSTS = ROOT / "src/statusgen/authoring/skeleton/hosts"
 
+
+def _notify_script(host: str) -> tuple[str, dict[str, str], set[str]]:
+    """Return the notify step of a host's workflow or pipeline, the variable naming the commit before, and the
+    paths its cache keeps."""
     import yaml
 
-    workflow = yaml.safe_load((ROOT / "src/statusgen/authoring/skeleton/hosts/github-pages/publish.yml").read_text())
-    steps = workflow["jobs"]["publish"]["steps"]
+    if host == "gitlab-pages":
+        job = yaml.safe_load((SKELETON_HOSTS / "gitlab-pages/gitlab-ci.yml").read_text())["notify"]
+        assert "$CI_COMMIT_BEFORE_SHA" in job["rules"][0]["if"]
+        return "\n".join(job["script"]), {"before": "CI_COMMIT_BEFORE_SHA"}, {p for c in job["cache"]
+                                                                                for p in c["paths"]}
+    steps = yaml.safe_load((SKELETON_HOSTS / host / "publish.yml").read_text())["jobs"]["publish"]["steps"]
     (step,) = [s for s in steps if s.get("name") == "statusgen notify"]
     assert "github.event.before" in step["if"]
+    cached = {s["with"]["path"] for s in steps if str(s.get("uses", "")).startswith("actions/cache/")}
+    return step["run"], {"before": "BEFORE"}, cached
+
+
+@pytest.mark.parametrize("host", ["github-pages", "cloudflare-pages", "s3", "gitlab-pages"])
+def test_each_host_s_notify_step_delivers_as_a_push_would(repo: Path, receiver: Receiver, host: str) -> None:
+    """Run the step of the workflow (or GitLab job) `statusgen init` writes, with the commit before the push."""
+    import sys
+
+    script, names, cached = _notify_script(host)
     before = subprocess.run(["git", "rev-parse", "HEAD~1"], cwd=repo, capture_output=True, text=True,
                             check=True).stdout.strip()
-    env = {**os.environ, "BEFORE": before, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env = {**os.environ, names["before"]: before,
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     for _ in range(2):  # a re-run of the job sends nothing twice
-        done = subprocess.run(["bash", "-c", step["run"]], cwd=repo, env=env, capture_output=True, text=True,
+        done = subprocess.run(["bash", "-c", script], cwd=repo, env=env, capture_output=True, text=True,
                               timeout=120)
         assert done.returncode == 0, done.stderr
     assert len(receiver.accepted("slack")) == 2
     assert (repo / ".statusgen-notify-state.json").is_file()
-    cached = [s for s in steps if str(s.get("uses", "")).startswith("actions/cache/")]
-    assert {s["with"]["path"] for s in cached} == {".statusgen-notify-state.json"}
+    assert ".statusgen-notify-state.json" in cached  # kept between runs

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 import shutil
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import feedparser
+import icalendar
 import jinja2
 import pytest
 from click.testing import CliRunner
@@ -98,7 +102,24 @@ def test_every_message_a_template_names_exists_and_every_message_is_used() -> No
     dynamic = ("label.", "date.", "number.", "duration.", "js.", "commitments.ledger.", "next.past_",
                "incident.impact_level.", "incident.impact_raised", "incident.impact_lowered", "commitment.scope_",
                "notify.", "widget.")
-    unused = sorted(k for k in ENGLISH.keys() - named if not k.startswith(dynamic))
+    unused = sorted(k for k in ENGLISH.keys() - named if not k.startswith(dynamic + OUTPUT_SECTIONS))
+    assert unused == []
+
+
+# The words of feeds, the calendar and badges: named by the code of outputs/, some by a prefix
+# and a value (f"feed.maintenance.{status}").
+OUTPUT_SECTIONS = ("feed.", "calendar.", "badge.")
+
+
+def test_every_message_of_feeds_calendar_and_badges_is_used_and_exists() -> None:
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "src" / "statusgen" / "outputs").glob("*.py"))
+    named = set(re.findall(r"""["']((?:feed|calendar|badge)\.[a-z0-9_.]*)""", source))
+    exact = {k for k in named if not k.endswith(".")}
+    prefixes = tuple(k for k in named if k.endswith("."))
+    assert sorted(exact - ENGLISH.keys()) == []
+    assert all(any(k.startswith(p) for k in ENGLISH) for p in prefixes)
+    unused = sorted(k for k in ENGLISH if k.startswith(OUTPUT_SECTIONS) and k not in exact
+                    and not k.startswith(prefixes))
     assert unused == []
 
 
@@ -186,11 +207,11 @@ def german_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_german_pages_contain_no_english_words_of_the_theme(german_site: Path) -> None:
-    """Every English sentence and phrase of the catalog is absent from every German page.
+def _english_phrases() -> set[str]:
+    """Every English sentence and phrase of the catalog of 8 characters or more.
 
     Phrases that the example's own (English) content also uses are left out: content is not
-    translated. What is left are the theme's words, which must all be German.
+    translated. What is left are the theme's words, which must all be in the site's language.
     """
     content = "\n".join(p.read_text(encoding="utf-8") for p in EXAMPLE_SITE.rglob("*.yaml"))
     phrases = set()
@@ -200,15 +221,63 @@ def test_german_pages_contain_no_english_words_of_the_theme(german_site: Path) -
         for text in _forms(message):
             text = re.sub(r"<code>.*?</code>", " ", text)  # code (a header name) is the same in every language
             for piece in re.split(r"\{[a-z_]+\}|<[^>]+>", html.unescape(text)):
-                piece = piece.strip(" .,:;()“”")
+                piece = piece.strip(" .,:;()“”[]-")
                 if len(piece) >= 8 and piece not in content:
                     phrases.add(piece)
     assert len(phrases) > 200
+    return phrases
+
+
+def _english_in(root: Path, pattern: str) -> list[str]:
+    phrases = _english_phrases()
     found = []
-    for page in sorted(german_site.rglob("*.html")):
-        text = html.unescape(page.read_text(encoding="utf-8"))
-        found += [f"{page.relative_to(german_site)}: {p!r}" for p in sorted(phrases) if p in text]
-    assert found == []
+    for path in sorted(root.rglob(pattern)):
+        text = html.unescape(path.read_text(encoding="utf-8")).replace("\\,", ",").replace("\r\n ", "")
+        found += [f"{path.relative_to(root)}: {p!r}" for p in sorted(phrases) if p in text]
+    return found
+
+
+def test_german_pages_contain_no_english_words_of_the_theme(german_site: Path) -> None:
+    assert _english_in(german_site, "*.html") == []
+
+
+@pytest.mark.parametrize("pattern", ["*.xml", "*.ics", "badge.*"])
+def test_german_feeds_calendar_and_badges_contain_no_english_words_of_the_theme(
+        german_site: Path, pattern: str) -> None:
+    """The same for what people read outside the pages (the sitemap has no words)."""
+    assert _english_in(german_site, pattern) == []
+
+
+def test_german_feeds_calendar_and_badges_speak_german(german_site: Path) -> None:
+    feed = feedparser.parse((german_site / "components" / "api" / "atom.xml").read_bytes())
+    assert not feed.bozo
+    assert feed.feed.language == "de"
+    assert feed.feed.subtitle == "Alle Meldungen zu Störungen und Wartungsarbeiten, die Public API betreffen."
+    titles = [e.title for e in feed.entries]
+    assert "[Ursache gefunden] Elevated API latency in eu-west" in titles
+    first = next(e for e in feed.entries if e.id.endswith("2026-11-20-api-latency/#update-1"))
+    assert "Status der Komponenten: Public API (Eingeschränkte Leistung)." in first.content[0].value
+    assert "Was Sie ab dieser Meldung tun können:" in first.content[0].value
+    assert "Nächste Meldung zugesagt bis 20. Nov. 2026, 09:50 CET." in first.content[0].value
+    commitments = feedparser.parse((german_site / "commitments" / "atom.xml").read_bytes())
+    assert not commitments.bozo and commitments.feed.title == "Zusagen · Acme Cloud Status"
+    assert any(e.title.startswith("[Zusage geplant] ") for e in commitments.entries)
+
+    cal = icalendar.Calendar.from_ical((german_site / "maintenance.ics").read_bytes())
+    assert str(cal["X-WR-CALNAME"]) == "Acme Cloud Status: Wartungsarbeiten"
+    events = {str(e["UID"]).split("@")[0]: e for e in cal.walk("VEVENT")}
+    upcoming = events["maintenance-2026-12-02-postgres-upgrade"]
+    assert str(upcoming["SUMMARY"]).startswith("Wartung: ")
+    assert str(events["maintenance-2026-11-18-postgres-upgrade"]["SUMMARY"]).startswith("Abgesagt: Wartung: ")
+    assert "Zeitraum: 2. Dez. 2026, 01:00 CET – 04:00 CET (3 Std.)" in str(upcoming["DESCRIPTION"])
+    assert "Betrifft: Managed databases (In Wartung)" in str(upcoming["DESCRIPTION"])
+
+    badge = ET.parse(german_site / "badge.svg").getroot()
+    texts = [e.text for e in badge.iter("{http://www.w3.org/2000/svg}text")]
+    assert texts == ["Status", "teilweiser Systemausfall"]
+    assert badge.get("aria-label") == "Acme Cloud Status: Teilweiser Systemausfall"
+    endpoint = json.loads((german_site / "components" / "api" / "badge.json").read_text(encoding="utf-8"))
+    assert endpoint["message"] in {"betriebsbereit", "eingeschränkte Leistung", "teilweiser Ausfall"}
 
 
 def test_german_pages_say_so_and_show_german_dates(german_site: Path) -> None:
@@ -585,3 +654,16 @@ def test_every_page_carries_the_one_policy_and_it_allows_the_accent_style_by_has
         assert f"<style>{style}</style>" in text, page
     header = csp.policy([style], header=True)
     assert header.startswith(expected) and header.endswith("frame-ancestors 'none'")
+
+
+def test_the_reader_s_zone_is_left_to_the_script_and_the_site_s_zone_stands_without_it(german_site: Path) -> None:
+    """Without JavaScript, windows and the latest update are in the site's zone; the script's spans are empty."""
+    home = (german_site / "index.html").read_text(encoding="utf-8")
+    assert ('<span class="when"><time datetime="2026-11-25T10:35:00Z">25. Nov. 2026, 11:35 CET</time>'
+            '<span class="reader-time" data-start="2026-11-25T11:35:00+01:00"></span></span>') in home
+    assert ('2. Dez. 2026, 01:00 CET</time> – <time datetime="2026-12-02T03:00:00Z">04:00 CET</time>'
+            '<span class="reader-time" data-start="2026-12-02T01:00:00+01:00" data-end="2026-12-02T04:00:00+01:00">'
+            '</span>') in home
+    page = (german_site / "maintenance" / "2026-12-02-postgres-upgrade" / "index.html").read_text(encoding="utf-8")
+    assert '<span class="reader-time" data-start="2026-12-02T01:00:00+01:00" data-end="2026-12-02T04:00:00+01:00">' \
+           '</span>' in page

@@ -43,6 +43,23 @@ ACTIONS = {"actions/checkout@v4", "actions/setup-python@v5", "actions/configure-
 FIRST_PUSH = {"github.event.before": "0" * 40}
 
 
+def a_push(repo: Path) -> dict[str, str]:
+    """What GitHub reports for a later push (nothing new since the commit before: HEAD itself)."""
+    return {"github.event_name": "push", "github.event.before": offline.git(repo, "rev-parse", "HEAD"),
+            "github.run_id": "7", "github.run_attempt": "1"}
+
+
+def notify_steps(workflow: Path, job: str) -> list[str]:
+    """Return what follows the deploy in ``job``: the state restored, notify, the state saved."""
+    steps = yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"][job]["steps"]
+    names = [s.get("name") or s.get("uses") for s in steps]
+    after = names[names.index("actions/cache/restore@v4"):]
+    assert after == ["actions/cache/restore@v4", "statusgen notify", "actions/cache/save@v4"]
+    checkout = steps[0]
+    assert checkout["uses"] == "actions/checkout@v4" and checkout["with"]["fetch-depth"] == 0
+    return names
+
+
 @dataclass
 class Machine:
     """A CI machine here: a fresh venv on PATH whose pip sees only the wheelhouse."""
@@ -229,7 +246,11 @@ def test_cloudflare_pages_builds_and_uploads_public(status_repo: dict[str, Any],
     secrets = {f"secrets.{name}": "x" for name in ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_ACCOUNT_ID",
                                                    "CLOUDFLARE_PAGES_PROJECT")}
     run_job(machine, workflow, "check", repo, FIRST_PUSH)
-    assert run_job(machine, workflow, "publish", repo, secrets)[-1] == "cloudflare/wrangler-action@v3"
+    # A push: notify runs after the upload (nothing to tell here: this site has no `notify:`).
+    used = run_job(machine, workflow, "publish", repo, {**secrets, **a_push(repo)})
+    assert used[-3:] == ["cloudflare/wrangler-action@v3", "actions/cache/restore@v4", "actions/cache/save@v4"]
+    names = notify_steps(workflow, "publish")
+    assert names.index("Upload to Cloudflare Pages") < names.index("statusgen notify")
     (upload,) = [s for s in yaml.safe_load(workflow.read_text())["jobs"]["publish"]["steps"] if "uses" in s
                  and "wrangler" in s["uses"]]
     assert upload["with"]["command"].startswith("pages deploy public ")
@@ -254,9 +275,11 @@ def test_s3_copies_static_files_first_with_their_cache_rules(status_repo: dict[s
                "secrets.S3_BUCKET": "status-acme"}
     machine.env = {**machine.env, "PATH": f"{fake}{os.pathsep}{machine.env['PATH']}"}
     try:
-        run_job(machine, workflow, "publish", repo, secrets)
+        run_job(machine, workflow, "publish", repo, {**secrets, **a_push(repo)})  # notify after the copy
     finally:
         machine.env["PATH"] = machine.env["PATH"].split(os.pathsep, 1)[1]
+    names = notify_steps(workflow, "publish")
+    assert names.index("Copy to S3") < names.index("statusgen notify")
     static, rest = [json.loads(line) for line in calls.read_text().splitlines()]
     assert static == ["s3", "sync", "public/static", "s3://status-acme/static", "--no-progress", "--cache-control",
                       FINGERPRINTED]
@@ -276,12 +299,15 @@ def test_the_gitlab_pipeline_checks_merge_requests_and_publishes_pages(status_re
     pipeline = yaml.safe_load((repo / ".gitlab-ci.yml").read_text(encoding="utf-8"))
     before = pipeline["default"]["before_script"]
 
-    def run_pipeline(ci: dict[str, str]) -> list[str]:
+    def run_pipeline(ci: dict[str, str], only: tuple[str, ...] | None = None) -> list[str]:
         ran = []
         for name, job in pipeline.items():
             if not isinstance(job, dict) or "script" not in job:
                 continue
             if not any(_gitlab_rule(rule["if"], ci) for rule in job.get("rules", [])):
+                continue
+            if only is not None and name not in only:
+                ran.append(name)  # it would run; the test has run it already
                 continue
             script = "\n".join([*before, *job["script"]])
             done = machine.run(script, repo, {**ci, **pipeline.get("variables", {}), **job.get("variables", {}),
@@ -293,18 +319,34 @@ def test_the_gitlab_pipeline_checks_merge_requests_and_publishes_pages(status_re
     assert run_pipeline({"CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "main", "CI_DEFAULT_BRANCH": "main",
                          "CI_COMMIT_BEFORE_SHA": "0" * 40}) == ["check", "pages"]
     assert (repo / pipeline["pages"]["artifacts"]["paths"][0] / "index.html").is_file()
+    # A later push: `notify` runs after `pages` (with nothing to tell: this site has no `notify:`),
+    # needing only `pages` and keeping its state file in the cache; a schedule does not notify.
+    head = offline.git(repo, "rev-parse", "HEAD").strip()
+    assert run_pipeline({"CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "main", "CI_DEFAULT_BRANCH": "main",
+                         "CI_COMMIT_BEFORE_SHA": head}, only=("notify",)) == ["check", "pages", "notify"]
+    notify = pipeline["notify"]
+    assert notify["needs"] == [{"job": "pages", "artifacts": False}]
+    assert {"key": "statusgen-notify", "paths": [".statusgen-notify-state.json"], "when": "always"} in notify["cache"]
+    assert "check" not in str(notify["needs"])
+    assert run_pipeline({"CI_PIPELINE_SOURCE": "schedule", "CI_COMMIT_BRANCH": "main", "CI_DEFAULT_BRANCH": "main",
+                         "CI_COMMIT_BEFORE_SHA": "0" * 40}, only=()) == ["check", "pages"]
     assert run_pipeline({"CI_PIPELINE_SOURCE": "merge_request_event", "CI_DEFAULT_BRANCH": "main",
                          "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main"}) == ["check-merge-request"]
 
 
 def _gitlab_rule(condition: str, ci: dict[str, str]) -> bool:
-    """Evaluate the one form of rule the pipeline uses: ``$A == $B`` or ``$A == "text"``."""
-    left, right = (side.strip() for side in condition.split("=="))
+    """Evaluate the forms of rule the pipeline uses: comparisons (``$A == $B``, ``$A != "text"``) joined by ``&&``."""
 
     def value(side: str) -> str:
+        side = side.strip()
         return ci.get(side[1:], "") if side.startswith("$") else side.strip('"')
 
-    return value(left) == value(right)
+    def compare(part: str) -> bool:
+        operator = "!=" if "!=" in part else "=="
+        left, right = part.split(operator)
+        return (value(left) == value(right)) == (operator == "==")
+
+    return all(compare(part) for part in condition.split("&&"))
 
 
 # -- actionlint ------------------------------------------------------------------------------------

@@ -75,7 +75,7 @@ def render_all(view: StatusView, theme: Theme, *, jobs: int = 1) -> dict[str, by
     files = render_pages(view, pages, theme, static, jobs=jobs)
     # The posts only after the pages: forked render workers would inherit them, and their
     # collector touching every object copies the memory (+90 MiB at 10,000 incidents).
-    ctx = RenderContext(view, pages, published_posts(view))
+    ctx = RenderContext(view, pages, published_posts(view), theme.messages(view.site.language))
     for make in GENERATORS:
         generator = make()
         merge_outputs(files, generator.render(ctx), type(generator).__name__)

@@ -2,11 +2,13 @@
 // axe-core WCAG 2.1 A/AA violations (light and dark colour schemes), sideways scrolling at
 // 320 CSS px (WCAG 1.4.10 reflow, which axe does not check), the page's language, whether the
 // per-day uptime detail can be reached and opened with the keyboard alone, and what printing
-// hides (navigation) and shows (every <details> body).
+// hides (navigation) and shows (every <details> body). The reader is in New York while the
+// sites are in Berlin, so what status.js adds in the reader's time zone is reported too.
 //
 // usage: node check-pages.mjs SITE_DIR PAGE [PAGE ...]   (PAGE relative to SITE_DIR, e.g. incidents/x/)
 // prints one JSON document: {"pages": [{page, scheme, width, lang, violations: [...], scrollWidth,
-//   keyboard?: {tabs, opened, detail}, print?: {navVisible, hiddenDetails}}]}
+//   keyboard?: {tabs, opened, detail}, print?: {navVisible, hiddenDetails},
+//   readerTimes?: [{start, end, shown, text}]}]}
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { serveSite, launchChromium } from "./site-server.mjs";
@@ -54,7 +56,7 @@ try {
       // bypassCSP: axe-core is injected as an inline script, which the pages' policy rightly blocks
       // (tests/hostile/csp-check.mjs checks the pages under their policy).
       const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: scheme,
-        javaScriptEnabled: true, bypassCSP: true });
+        javaScriptEnabled: true, bypassCSP: true, timezoneId: "America/New_York" });
       const page = await context.newPage();
       for (const target of pages) {
         await page.goto(site.base + target, { waitUntil: "load" });
@@ -81,6 +83,10 @@ try {
               nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ") + ": " + n.failureSummary) }));
           }, only);
           if (scheme === "light") {
+            // What the script wrote in the reader's zone, and the site's time shown before it.
+            result.readerTimes = await page.evaluate(() => [...document.querySelectorAll(".reader-time")].map(
+              (el) => ({ start: el.dataset.start, end: el.dataset.end || null, shown: el.parentElement.textContent,
+                text: el.textContent })));
             result.print = await printed(page);
             result.keyboard = await keyboard(page);
           }

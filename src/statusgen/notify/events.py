@@ -10,8 +10,6 @@ is still open its current workaround and when the next update is due.
 
 from __future__ import annotations
 
-import datetime as dt
-import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,9 +23,8 @@ from ..content.model import (
     MaintenanceStatus,
 )
 from ..outputs import markup
-from ..outputs.i18n import Messages
 from ..outputs.posts import Post, PostKind
-from ..outputs.theme import label
+from ..outputs.words import Words
 from ..view import CommitmentView, IncidentView, MaintenanceView, StatusView
 
 Item = IncidentView | MaintenanceView | CommitmentView
@@ -67,29 +64,6 @@ class Notice:
     @property
     def components(self) -> tuple[Component, ...]:
         return self.post.components
-
-
-class Words:
-    """The catalog's words and the site's zone, for notices."""
-
-    def __init__(self, messages: Messages, tz: dt.tzinfo) -> None:
-        self.messages = messages
-        self.tz = tz
-
-    def text(self, key: str, **variables: Any) -> str:
-        return self.messages.text(key, **variables)
-
-    def label(self, value: enum.Enum) -> str:
-        return label(self.messages, value)
-
-    def time(self, value: dt.datetime) -> str:
-        return self.messages.format_date(value.astimezone(self.tz), "datetime")
-
-    def date(self, value: dt.date) -> str:
-        return self.messages.format_date(value, "date")
-
-    def names(self, components: Iterable[Component]) -> str:
-        return self.messages.text("list.separator").join(c.name for c in components)
 
 
 # The theme's status colours (themes/default/static/style.css), for chat cards.

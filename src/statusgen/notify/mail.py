@@ -22,8 +22,9 @@ from urllib.parse import urlsplit
 from markupsafe import Markup, escape
 
 from ..content.model import Channel, Site
+from ..outputs.words import Words
 from . import text
-from .events import Notice, Words
+from .events import Notice
 
 _ADDRESS = re.compile(r"[^@\s<>\"(),;:\\\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.[A-Za-z]{2,63}")
 #: A subscriber list larger than this is refused: it is surely not one.

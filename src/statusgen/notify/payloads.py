@@ -13,9 +13,10 @@ from typing import Any
 
 from .. import timeutil, urls
 from ..outputs.statuspage import api_time, stable_id
+from ..outputs.words import Words
 from ..view import IncidentView, MaintenanceView, StatusView
 from . import text
-from .events import Notice, Words
+from .events import Notice
 
 Json = dict[str, Any]
 

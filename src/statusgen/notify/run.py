@@ -31,9 +31,10 @@ from ..outputs.context import RenderContext
 from ..outputs.posts import published_posts
 from ..outputs.statuspage import v2_objects
 from ..outputs.theme import Theme
+from ..outputs.words import Words
 from ..view import IncidentView, MaintenanceView, StatusView, derive
 from . import mail, payloads
-from .events import Notice, Words, matches, notices
+from .events import Notice, matches, notices
 from .history import published_at
 from .state import State
 from .transport import DeliveryError, Mailer, Retry, SmtpServer, check_url, post_json
@@ -232,7 +233,7 @@ class _Sender:
             yield key, f"component.updated {key}", body, "component.updated"
 
     def _make_v2(self) -> Any:
-        self._v2 = v2_objects(RenderContext.of(self.view))
+        self._v2 = v2_objects(RenderContext.of(self.view, self.words.messages))
         return self._v2
 
     def _post(self, url: str, body: dict[str, Any], secret: str, channel: Channel, key: str,

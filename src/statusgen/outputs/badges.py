@@ -6,6 +6,8 @@ the theme's status colours with text colours that keep at least 4.5:1 contrast. 
 comes from a table of Verdana's advance widths, so no font is needed to build; ``textLength``
 fits the text to its box whatever font the reader's browser picks.
 
+The words are the theme's, in the site's language (keys under ``badge.``).
+
 ``badge.json`` and ``components/<id>/badge.json`` feed shields.io's endpoint badge
 (https://shields.io/badges/endpoint-badge) for people who want its styles.
 """
@@ -22,6 +24,7 @@ from .. import urls
 from ..content.model import ComponentStatus
 from ..view import Indicator, StatusView
 from .context import RenderContext
+from .words import Words
 
 
 class Colours(NamedTuple):
@@ -82,18 +85,20 @@ class Badges:
     """Makes the badges (keeps nothing between builds: they are quick)."""
 
     def render(self, ctx: RenderContext) -> dict[str, bytes]:
-        return render_badges(ctx.view)
+        return render_badges(ctx.view, ctx.words)
 
 
-def render_badges(view: StatusView) -> dict[str, bytes]:
+def render_badges(view: StatusView, words: Words) -> dict[str, bytes]:
     """Return every badge as ``{output path: bytes}``: the site's, then each component's."""
     site = view.site
-    out = _pair("", "status", view.indicator.description.lower(), INDICATOR_COLOURS[view.indicator],
-                f"{site.title}: {view.indicator.description}")
+    message = words.text(f"badge.indicator.{view.indicator.key}")
+    out = _pair("", words.text("badge.label"), message, INDICATOR_COLOURS[view.indicator],
+                words.text("badge.title", site=site.title, status=words.label(view.indicator)))
     for component in view.components.values():
-        message = component.status.label.lower()
+        message = words.text(f"badge.component_status.{component.status.value}")
         out.update(_pair(component.path, component.name, message, COMPONENT_COLOURS[component.status],
-                         f"{component.name} ({site.title}): {message}"))
+                         words.text("badge.component_title", name=component.name, site=site.title,
+                                    status=message)))
     return out
 
 

@@ -3,7 +3,8 @@
 Customers subscribe to it from their calendar app and plan around our work (docs/principles.md, 6).
 Each event's UID is the maintenance id at the site's host, so a calendar updates the same
 event when an update moves the window (new DTSTART/DTEND, a higher SEQUENCE) or cancels it
-(``STATUS:CANCELLED``). All times are in UTC, which needs no VTIMEZONE. DTSTAMP and
+(``STATUS:CANCELLED``). All times are in UTC, which needs no VTIMEZONE; the words (title,
+summaries, descriptions) are the theme's, in the site's language (keys under ``calendar.``). DTSTAMP and
 LAST-MODIFIED are the maintenance's latest update, not the build time: a rebuild with nothing
 new changes nothing, and calendars see no false edits.
 """
@@ -21,6 +22,7 @@ from ..content.model import MaintenanceStatus
 from ..view import MaintenanceView, StatusView
 from . import markup
 from .context import RenderContext
+from .words import Words
 
 PATH = urls.CALENDAR
 #: How often calendar apps should fetch the file again (RFC 7986 REFRESH-INTERVAL; X-PUBLISHED-TTL).
@@ -38,23 +40,23 @@ class Calendar:
 
     def render(self, ctx: RenderContext) -> dict[str, bytes]:
         view = ctx.view
-        inputs = (view.site, view.maintenance)
+        inputs = (view.site, view.maintenance, ctx.messages)
         if self._made is None or self._made[0] != inputs:
-            self._made = (inputs, _calendar(view))
+            self._made = (inputs, _calendar(view, ctx.words))
         return self._made[1]
 
 
-def _calendar(view: StatusView) -> dict[str, bytes]:
+def _calendar(view: StatusView, words: Words) -> dict[str, bytes]:
     site = view.site
     cal = icalendar.Calendar()
     cal.add("prodid", f"-//statusgen//statusgen {__version__}//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    name = f"{site.title}: maintenance"
+    name = words.text("calendar.name", site=site.title)
     cal.add("name", name)
     cal.add("x-wr-calname", name)
-    description = f"Planned maintenance announced on {site.base_url}"
+    description = words.text("calendar.description", url=site.base_url)
     cal.add("description", description)
     cal.add("x-wr-caldesc", description)
     cal.add("url", site.base_url)
@@ -64,11 +66,11 @@ def _calendar(view: StatusView) -> dict[str, bytes]:
     cal.add("x-published-ttl", _duration_text(REFRESH))
     host = urlsplit(site.base_url).hostname or "statusgen"
     for m in sorted(view.maintenance, key=lambda m: (m.starts_at, m.id)):
-        cal.add_component(_event(view, m, host))
+        cal.add_component(_event(view, m, host, words))
     return {PATH: cal.to_ical()}
 
 
-def _event(view: StatusView, mv: MaintenanceView, host: str) -> icalendar.Event:
+def _event(view: StatusView, mv: MaintenanceView, host: str, words: Words) -> icalendar.Event:
     m = mv.maintenance
     cancelled = mv.status is MaintenanceStatus.CANCELLED
     modified = max([m.announced_at] + [u.at for u in m.updates])
@@ -84,8 +86,8 @@ def _event(view: StatusView, mv: MaintenanceView, host: str) -> icalendar.Event:
     event.add("sequence", len(m.updates))
     event.add("dtstart", _utc(mv.starts_at))
     event.add("dtend", _utc(end))
-    event.add("summary", f"{'Cancelled: ' if cancelled else ''}Maintenance: {m.title}")
-    event.add("description", _description(view, mv))
+    event.add("summary", words.text("calendar.summary_cancelled" if cancelled else "calendar.summary", title=m.title))
+    event.add("description", _description(view, mv, words))
     event.add("url", view.site.base_url + mv.path)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     # Our maintenance does not take up the subscriber's own time.
@@ -96,30 +98,27 @@ def _event(view: StatusView, mv: MaintenanceView, host: str) -> icalendar.Event:
     return event
 
 
-def _description(view: StatusView, mv: MaintenanceView) -> str:
+def _description(view: StatusView, mv: MaintenanceView, words: Words) -> str:
     m = mv.maintenance
-    tz = view.site.timezone
     names = {c.id: c.name for c in view.site.components}
 
-    def when(value: dt.datetime) -> str:
-        return timeutil.format_local(value, tz)
-
     def window(starts: dt.datetime, ends: dt.datetime) -> str:
-        return f"{when(starts)} to {when(ends)} ({timeutil.humanize_duration(ends - starts)})"
+        return words.text("feed.window_length", window=words.window(starts, ends),
+                          duration=words.duration(ends - starts))
 
-    lines = [f"Status: {mv.status.label}", f"Window: {window(mv.starts_at, mv.ends_at)}"]
+    lines = [words.text("calendar.status", status=words.label(mv.status)),
+             words.text("calendar.window", window=window(mv.starts_at, mv.ends_at))]
     if mv.window_changes:
-        lines.append(f"First announced for: {window(m.starts_at, m.ends_at)}")
-    lines += [
-        "Affects: " + ", ".join(f"{names.get(cid, cid)} ({status.label.lower()})"
-                                for cid, status in mv.components.items()),
-        "",
-        markup.plain_text(m.body),
-    ]
+        lines.append(words.text("calendar.first_window", window=window(m.starts_at, m.ends_at)))
+    affected = words.text("list.separator").join(
+        words.text("feed.component", name=names.get(cid, cid), status=words.label(status))
+        for cid, status in mv.components.items())
+    lines += [words.text("calendar.affects", components=affected), "", markup.plain_text(m.body)]
     if m.updates:
-        lines += ["", "Updates:"]
-        lines += [f"- {when(u.at)}, {u.status.label}: {markup.plain_text(u.body)}" for u in m.updates]
-    lines += ["", f"Details and updates: {view.site.base_url + mv.path}"]
+        lines += ["", words.text("calendar.updates")]
+        lines += [words.text("calendar.update", time=words.time(u.at), status=words.label(u.status),
+                             body=markup.plain_text(u.body)) for u in m.updates]
+    lines += ["", words.text("calendar.details", url=view.site.base_url + mv.path)]
     return "\n".join(lines)
 
 

@@ -24,7 +24,9 @@ from markupsafe import Markup
 from .. import __version__, timeutil, urls
 from ..view import IncidentView, StatusView
 from .context import RenderContext
+from .post_text import PostText
 from .posts import Post, PostKind, latest
+from .words import Words
 
 log = logging.getLogger(__name__)
 
@@ -50,19 +52,21 @@ class Feed:
         return urls.atom(self.folder)
 
 
-def feeds_of(view: StatusView) -> list[Feed]:
-    """Return every feed the site publishes, in a fixed order (the site's first)."""
+def feeds_of(view: StatusView, words: Words) -> list[Feed]:
+    """Return every feed the site publishes, in a fixed order (the site's first), titled in the site's language."""
     site = view.site
-    feeds = [Feed(urls.HOME, urls.HOME, site.title, site.description or f"Every update on {site.title}: incidents, "
-                  "maintenance and the commitments we made.")]
+    feeds = [Feed(urls.HOME, urls.HOME, site.title,
+                  site.description or words.text("feed.site_description", site=site.title))]
     for component in view.components.values():
-        feeds.append(Feed(component.path, component.path, f"{component.name} · {site.title}",
-                          f"Every update on incidents and maintenance affecting {component.name}."))
-    feeds.append(Feed(urls.COMMITMENTS, urls.COMMITMENTS, f"Commitments · {site.title}",
-                      "Every update on the promises we made to customers, until each is delivered."))
+        feeds.append(Feed(component.path, component.path,
+                          words.text("feed.component_title", name=component.name, site=site.title),
+                          words.text("feed.component_description", name=component.name)))
+    feeds.append(Feed(urls.COMMITMENTS, urls.COMMITMENTS, words.text("feed.commitments_title", site=site.title),
+                      words.text("feed.commitments_description")))
     # One per incident, so a customer can follow just the one that hurts them.
-    feeds += [Feed(incident.path, incident.path, f"{incident.title} · {site.title}",
-                   "Every update on this incident until it is resolved, and its postmortem.")
+    feeds += [Feed(incident.path, incident.path, words.text("feed.incident_title", title=incident.title,
+                                                             site=site.title),
+                   words.text("feed.incident_description"))
               for incident in incidents_with_feeds(view)]
     return feeds
 
@@ -85,17 +89,19 @@ class Feeds:
     def render(self, ctx: RenderContext) -> dict[str, bytes]:
         """Return every feed as ``{output path: bytes}``."""
         view = ctx.view
+        words = ctx.words
+        text = PostText(view.site, words)
         entries = _entries(view, ctx.posts)
-        contents: dict[str, Markup] = {}  # a post is in several feeds; render it once
+        written: dict[str, tuple[str, Markup]] = {}  # a post is in several feeds; write it once
         out: dict[str, bytes] = {}
-        for feed in feeds_of(view):
+        for feed in feeds_of(view, words):
             posts_of_feed = entries[feed.folder]
-            inputs = (feed, view.site, None if posts_of_feed else view.now)
+            inputs = (feed, view.site, ctx.messages, None if posts_of_feed else view.now)
             known = self._made.get(feed.folder)
             if known is not None and known[0] == inputs and _same_posts(known[1], posts_of_feed):
                 rss, atom = known[2]
             else:
-                rss, atom = _render(view, feed, posts_of_feed, contents)
+                rss, atom = _render(view, feed, posts_of_feed, text, written)
                 self._made[feed.folder] = (inputs, posts_of_feed, (rss, atom))
             out[feed.rss] = rss
             out[feed.atom] = atom
@@ -139,9 +145,9 @@ def _same_posts(a: Sequence[Post], b: Sequence[Post]) -> bool:
 
 
 def _render(
-    view: StatusView, feed: Feed, posts: Sequence[Post], contents: dict[str, Markup]
+    view: StatusView, feed: Feed, posts: Sequence[Post], text: PostText, written: dict[str, tuple[str, Markup]]
 ) -> tuple[bytes, bytes]:
-    """Return the RSS and the Atom document of ``feed``; ``contents`` caches rendered posts."""
+    """Return the RSS and the Atom document of ``feed``; ``written`` caches the posts' titles and HTML."""
     site = view.site
     base = site.base_url
     fg = FeedGenerator()
@@ -161,12 +167,12 @@ def _render(
         url = base + post.target
         entry = fg.add_entry(order="append")  # feedgen prepends by default; ours are sorted already
         entry.guid(url, permalink=True)
-        entry.title(post.title)
+        told = written.get(post.target)
+        if told is None:
+            told = written[post.target] = (post.title(text), post.content(text))
+        entry.title(told[0])
         entry.link(href=url, rel="alternate", type="text/html")
-        content = contents.get(post.target)
-        if content is None:
-            content = contents[post.target] = post.content()
-        entry.content(str(content), type="html")
+        entry.content(str(told[1]), type="html")
         entry.published(_utc(post.published))
         entry.updated(_utc(post.published))
         for component in post.components:

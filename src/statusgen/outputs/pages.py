@@ -178,6 +178,8 @@ class Renderer:
         )
         self.env = env
         self.templates: dict[str, jinja2.Template] = {}
+        #: The same words for the feeds, the calendar and the badges (:class:`~.context.RenderContext`).
+        self.messages = theme.messages(view.site.language)
 
     def bind(self, view: StatusView, static: StaticFiles | None = None) -> None:
         """Render the pages of ``view`` from now on (and link ``static``): templates kept compiled."""

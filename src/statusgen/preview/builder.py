@@ -226,7 +226,7 @@ class SiteBuilder:
                     rendered.update(self._render(renderer, view, todo[start:start + CHUNK], key))
         if complete:
             with _timed(timings, "generate"):
-                generated = self._generate(RenderContext(view, every_page, self._posts.update(view)))
+                generated = self._generate(RenderContext(view, every_page, self._posts.update(view), renderer.messages))
                 generated[HEADERS] = headers_file([*outputs, *generated, *static.files],
                                                   csp.site_policy(view.site.colors, header=True))
                 self._generated = generated

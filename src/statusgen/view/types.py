@@ -171,6 +171,15 @@ class IncidentView:
     def updates_newest_first(self) -> list[IncidentUpdate]:
         return list(reversed(self.incident.updates))
 
+    def workaround_of(self, update: IncidentUpdate) -> str:
+        """Return the workaround ``update`` published, or "": its own, or the incident's with the first update.
+
+        (The incident's ``workaround:`` is published with its first update and changed only by later ones.)
+        """
+        if update.workaround is not None:
+            return update.workaround
+        return self.incident.workaround if update.number == 1 else ""
+
     def has_feed(self, now: dt.datetime) -> bool:
         """Return whether the incident has a feed of its own at ``now`` (open, or resolved recently)."""
         return self.is_open or (self.resolved_at is not None

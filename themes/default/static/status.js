@@ -5,6 +5,9 @@
 // clock and time zone:
 // - each next-update deadline (<p class="next" data-due="...">) says "in 25 minutes" or
 //   "overdue by 12 minutes", and switches to the overdue sentence once the deadline passes;
+// - maintenance windows and the time of an open incident's latest update (<span class="reader-time"
+//   data-start="..." [data-end="..."]>, empty in the HTML) add "(19:00 – 22:00 your time)", with the
+//   day when it is another day there, if the reader's clock differs from the site's zone;
 // - a page older than the site's refresh interval (<body data-generated data-refresh>) says
 //   so at the top, so a stale page never poses as current;
 // - printing opens every <details>, so a printed page holds the per-day uptime detail.
@@ -53,14 +56,28 @@
     return parts.join(" ");
   }
 
-  // "13:35" in the given zone, or in the reader's own when zone is undefined.
-  function clock(time, zone) {
+  // `time` formatted with Intl `options` in the given zone, or in the reader's own when zone is undefined.
+  function format(time, options, zone) {
     try {
-      return new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone })
-        .format(time);
+      options.timeZone = zone;
+      return new Intl.DateTimeFormat(lang, options).format(time);
     } catch (e) {
       return "";
     }
+  }
+
+  // "13:35" in the given zone, or in the reader's own when zone is undefined.
+  function clock(time, zone) {
+    return format(time, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }, zone);
+  }
+
+  function day(time, zone) {
+    return format(time, { year: "numeric", month: "numeric", day: "numeric" }, zone);
+  }
+
+  // "Dec 1, 19:00" in the reader's zone.
+  function dayAndClock(time) {
+    return format(time, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
   }
 
   // ", at 13:35 your time" when the reader's clock shows another time than the site's zone.
@@ -68,6 +85,27 @@
     var mine = clock(time);
     var site = clock(time, siteZone);
     return mine && site && mine !== site ? t("reader_time", { time: mine }) : "";
+  }
+
+  // " (19:00 – 22:00 your time)" for a window, " (05:35 your time)" for an instant; the day is
+  // added where the reader's day is not the site's, and nothing is said when the clocks agree.
+  function showReaderTime(element) {
+    var start = Date.parse(element.getAttribute("data-start") || "");
+    var end = Date.parse(element.getAttribute("data-end") || "");
+    if (isNaN(start)) return;
+    var times = isNaN(end) ? [start] : [start, end];
+    var differs = times.some(function (time) {
+      var mine = clock(time);
+      return mine && mine !== clock(time, siteZone);
+    });
+    if (!differs) return;
+    var first = day(start) === day(start, siteZone) ? clock(start) : dayAndClock(start);
+    if (isNaN(end)) {
+      element.textContent = t("reader_at", { time: first });
+    } else {
+      var last = day(end) === day(start) ? clock(end) : dayAndClock(end);
+      element.textContent = t("reader_window", { start: first, end: last });
+    }
   }
 
   function showDue(element, now) {
@@ -128,6 +166,8 @@
     while (opened.length) opened.pop().open = false;
   });
 
+  var readerTimes = document.querySelectorAll(".reader-time");
+  for (var r = 0; r < readerTimes.length; r++) showReaderTime(readerTimes[r]);
   tick();
   window.setInterval(tick, 30000);
   document.addEventListener("visibilitychange", function () {
